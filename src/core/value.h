@@ -1,0 +1,115 @@
+// Value: a typed, nested event value (null, boolean, integer, float, string, timestamp, array,
+// object) — the data model of Logstash events. Object keeps insertion order, as Logstash prints
+// fields in the order they were added. Plain value types; not synchronized.
+#pragma once
+
+#include <compare>
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/timestamp.h"
+
+namespace perimeter {
+
+class Value;
+using Array = std::vector<Value>;
+
+// An insertion-ordered map from field name to Value. Events have few fields, so lookups scan
+// linearly: faster than hashing for the ~20 keys an event carries.
+class Object {
+ public:
+  size_t size() const { return keys_.size(); }
+  bool empty() const { return keys_.empty(); }
+  const std::string& key(size_t i) const { return keys_[i]; }
+  Value& value(size_t i) { return values_[i]; }
+  const Value& value(size_t i) const { return values_[i]; }
+
+  Value* Find(std::string_view key);
+  const Value* Find(std::string_view key) const;
+  // The value under `key`, inserted as null at the end when missing.
+  Value& GetOrInsert(std::string_view key);
+  // Sets `key` to `v`, keeping its position when it exists.
+  Value& Set(std::string_view key, Value v);
+  bool Erase(std::string_view key);
+  void Clear();
+
+  bool operator==(const Object& other) const;
+
+ private:
+  std::vector<std::string> keys_;
+  std::vector<Value> values_;
+};
+
+class Value {
+ public:
+  enum class Type : uint8_t { kNull, kBool, kInt, kFloat, kString, kTimestamp, kArray, kObject };
+
+  Value() = default;
+  Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  Value(T i) : v_(static_cast<int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+  Value(double d) : v_(d) {}                   // NOLINT(google-explicit-constructor)
+  Value(std::string s) : v_(std::move(s)) {}   // NOLINT(google-explicit-constructor)
+  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+  Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
+  Value(Timestamp t) : v_(t) {}                      // NOLINT(google-explicit-constructor)
+  Value(Array a) : v_(std::move(a)) {}               // NOLINT(google-explicit-constructor)
+  Value(Object o) : v_(std::move(o)) {}              // NOLINT(google-explicit-constructor)
+
+  Type type() const { return static_cast<Type>(v_.index()); }
+  static const char* TypeName(Type t);
+  bool is_null() const { return type() == Type::kNull; }
+  bool is_bool() const { return type() == Type::kBool; }
+  bool is_int() const { return type() == Type::kInt; }
+  bool is_float() const { return type() == Type::kFloat; }
+  bool is_number() const { return is_int() || is_float(); }
+  bool is_string() const { return type() == Type::kString; }
+  bool is_timestamp() const { return type() == Type::kTimestamp; }
+  bool is_array() const { return type() == Type::kArray; }
+  bool is_object() const { return type() == Type::kObject; }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  int64_t as_int() const { return std::get<int64_t>(v_); }
+  double as_float() const { return std::get<double>(v_); }
+  // Integer or float as a double.
+  double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  std::string& as_string() { return std::get<std::string>(v_); }
+  Timestamp as_timestamp() const { return std::get<Timestamp>(v_); }
+  const Array& as_array() const { return std::get<Array>(v_); }
+  Array& as_array() { return std::get<Array>(v_); }
+  const Object& as_object() const { return std::get<Object>(v_); }
+  Object& as_object() { return std::get<Object>(v_); }
+
+  // Logstash truthiness: only null and false are false ("" and 0 are true, as in Ruby).
+  bool Truthy() const { return !is_null() && !(is_bool() && !as_bool()); }
+
+  // Text as Logstash's sprintf renders it: strings as is, floats shortest round-trip, timestamps
+  // ISO 8601, arrays joined with ",", objects and nulls as JSON.
+  void AppendText(std::string* out) const;
+  std::string ToText() const;
+  // Compact JSON.
+  void AppendJson(std::string* out) const;
+  std::string ToJson() const;
+
+  // Deep equality; an integer equals a float of the same value, as in Ruby.
+  bool operator==(const Value& other) const;
+  // Ordering for <, >, <=, >=: numbers with numbers, strings with strings, timestamps with
+  // timestamps; anything else is unordered.
+  std::partial_ordering Compare(const Value& other) const;
+
+ private:
+  std::variant<std::monostate, bool, int64_t, double, std::string, Timestamp, Array, Object> v_;
+};
+
+// Appends `s` as a JSON string literal (quotes included).
+void AppendJsonString(std::string_view s, std::string* out);
+// Shortest text that reads back as the same double ("0.1", "-0.14999999999999545", "50.0").
+void AppendDouble(double d, std::string* out);
+
+}  // namespace perimeter

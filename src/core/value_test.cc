@@ -1,0 +1,101 @@
+#include "core/value.h"
+
+#include <gtest/gtest.h>
+
+#include "core/event.h"
+#include "core/json.h"
+
+namespace perimeter {
+namespace {
+
+TEST(Value, TruthinessFollowsRuby) {
+  EXPECT_FALSE(Value().Truthy());
+  EXPECT_FALSE(Value(false).Truthy());
+  EXPECT_TRUE(Value("").Truthy());
+  EXPECT_TRUE(Value(0).Truthy());
+}
+
+TEST(Value, JsonEscapesControlCharacters) {
+  EXPECT_EQ(Value("a\"b\\c\n\x01").ToJson(), R"("a\"b\\c\n\u0001")");
+}
+
+TEST(Value, FloatsKeepAFractionalPart) {
+  EXPECT_EQ(Value(50.0).ToText(), "50.0");
+  EXPECT_EQ(Value(-0.25).ToText(), "-0.25");
+}
+
+TEST(Value, IntegerEqualsFloatOfSameValue) {
+  EXPECT_EQ(Value(22), Value(22.0));
+  EXPECT_TRUE(Value(21).Compare(Value(22.5)) < 0);
+  EXPECT_EQ(Value("a").Compare(Value(1)), std::partial_ordering::unordered);
+}
+
+TEST(Value, ArraysRenderAsCommaList) {
+  EXPECT_EQ(Value(Array{Value(-0.13), Value(51.5)}).ToText(), "-0.13,51.5");
+}
+
+TEST(Json, ParsesNestedDocuments) {
+  auto v = ParseJson(R"({"a":{"b":[1,2.5,"x",null,true]}})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->ToJson(), R"({"a":{"b":[1,2.5,"x",null,true]}})");
+}
+
+TEST(Json, ErrorsGiveTheOffset) {
+  auto v = ParseJson(R"({"a": })");
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find("offset 6"), std::string::npos) << v.status().message();
+}
+
+TEST(Timestamp, FormatsLikeLogstash) {
+  EXPECT_EQ(Timestamp::FromMillis(1399298137658).ToIso8601(), "2014-05-05T13:55:37.658Z");
+  EXPECT_EQ(Timestamp(1399298137658123000).ToIso8601(), "2014-05-05T13:55:37.658123Z");
+  EXPECT_EQ(Timestamp::FromSeconds(-1).ToIso8601(), "1969-12-31T23:59:59.000Z");
+}
+
+TEST(Timestamp, ParsesIso8601WithOffsets) {
+  auto t = Timestamp::ParseIso8601("2025-11-30T00:00:20.570472-07:00");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->ToIso8601(), "2025-11-30T07:00:20.570472Z");
+  EXPECT_FALSE(Timestamp::ParseIso8601("2025-13-01T00:00:00Z").has_value());
+  EXPECT_FALSE(Timestamp::ParseIso8601("yesterday").has_value());
+}
+
+TEST(FieldRef, ParsesBracketsAndBareNames) {
+  auto r = FieldRef::Parse("[geoip][location]");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->path(), (std::vector<std::string>{"geoip", "location"}));
+  EXPECT_EQ(r->DottedName(), "geoip.location");
+  EXPECT_EQ(FieldRef::Parse("a.b")->path().size(), 1u);
+  EXPECT_FALSE(FieldRef::Parse("[a][b").ok());
+  EXPECT_FALSE(FieldRef::Parse("a[b]").ok());
+  EXPECT_FALSE(FieldRef::Parse("[]").ok());
+}
+
+TEST(Event, SetCreatesIntermediateObjects) {
+  Event e;
+  e.Set(FieldRef::Of("[geoip][location][lat]"), 1.5);
+  ASSERT_NE(e.Get(FieldRef::Of("[geoip][location][lat]")), nullptr);
+  EXPECT_EQ(e.ToJson(), R"({"geoip":{"location":{"lat":1.5}}})");
+  EXPECT_TRUE(e.Remove(FieldRef::Of("[geoip][location]")));
+  EXPECT_EQ(e.ToJson(), R"({"geoip":{}})");
+}
+
+TEST(Event, MetadataIsNotSerialized) {
+  Event e = Event::FromMessage("hi", Timestamp::FromSeconds(0));
+  e.Set(FieldRef::Of("[@metadata][index]"), "x");
+  EXPECT_EQ(e.Get(FieldRef::Of("[@metadata][index]"))->as_string(), "x");
+  EXPECT_EQ(e.ToJson(), R"({"message":"hi","@version":"1","@timestamp":"1970-01-01T00:00:00.000Z"})");
+}
+
+TEST(Event, TagsStayUnique) {
+  Event e;
+  e.AddTag("a");
+  e.AddTag("a");
+  e.AddTag("b");
+  EXPECT_TRUE(e.HasTag("b"));
+  e.RemoveTag("a");
+  EXPECT_EQ(e.GetTop("tags")->ToJson(), R"(["b"])");
+}
+
+}  // namespace
+}  // namespace perimeter

@@ -1,0 +1,63 @@
+// PluginSpec: the one table that declares a plugin — name, typed options with defaults and
+// help, and its factory. Specs are constants; the registry lists them explicitly.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+#include "pipeline/plugin.h"
+
+namespace perimeter {
+
+class PluginConfig;
+
+enum class PluginKind { kInput, kFilter, kOutput };
+const char* PluginKindName(PluginKind kind);  // "input", "filter", "output"
+
+enum class OptionType {
+  kString,   // a string; numbers and booleans given are turned into their text
+  kNumber,   // integer or float; a numeric string is accepted
+  kBoolean,  // true/false, or the strings "true"/"false"
+  kArray,    // a list; a single value becomes a one-element list (as Logstash does)
+  kHash,     // { "k" => "v" }, or an array of key, value pairs; a repeated key collects values
+  kPath,     // a string naming a file or directory
+  kCodec,    // a codec name (`codec => rubydebug`)
+  kAny,      // anything, passed through
+};
+const char* OptionTypeName(OptionType type);
+
+struct OptionSpec {
+  std::string_view name;
+  OptionType type;
+  Value default_value;  // null: no default
+  std::string_view help;
+  bool required = false;
+  std::vector<std::string_view> choices = {};  // allowed string values, when limited
+};
+
+// Per-pipeline facts a plugin may need when it is created.
+struct PluginContext {
+  std::string data_dir = "./data";
+  std::string pipeline_id = "main";
+  std::string ecs_compatibility = "v8";  // pipeline-wide default; a plugin option overrides
+  std::string plugin_id;                 // the `id` option, or a generated one
+};
+
+struct PluginSpec {
+  using Factory =
+      std::function<Result<std::unique_ptr<Plugin>>(const PluginConfig&, const PluginContext&)>;
+  std::string_view name;
+  PluginKind kind;
+  std::string_view help;
+  std::vector<OptionSpec> options;
+  Factory create;
+};
+
+// Options every plugin of a kind accepts (Logstash's common options).
+const std::vector<OptionSpec>& CommonOptions(PluginKind kind);
+
+}  // namespace perimeter
