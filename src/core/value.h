@@ -36,6 +36,10 @@ class Object {
   Value& Set(std::string_view key, Value v);
   bool Erase(std::string_view key);
   void Clear();
+  void Reserve(size_t n) {
+    keys_.reserve(n);
+    values_.reserve(n);
+  }
 
   bool operator==(const Object& other) const;
 

@@ -45,6 +45,8 @@ struct PluginContext {
   std::string pipeline_id = "main";
   std::string ecs_compatibility = "v8";  // pipeline-wide default; a plugin option overrides
   std::string plugin_id;                 // the `id` option, or a generated one
+  int batch_size = 125;                  // events per batch an input should aim for
+  std::string host_name;                 // this machine's name, for the `host` field
 };
 
 struct PluginSpec {
