@@ -1,0 +1,29 @@
+#include "cli/builtin_plugins.h"
+
+#include "filters/grok/grok_filter.h"
+#include "inputs/generator_input.h"
+#include "inputs/stdin_input.h"
+#include "outputs/file_output.h"
+#include "outputs/null_output.h"
+#include "outputs/stdout_output.h"
+
+namespace perimeter {
+
+const PluginRegistry& BuiltinPlugins() {
+  static const PluginRegistry registry = [] {
+    PluginRegistry r;
+    // inputs
+    r.Add(&kStdinInput);
+    r.Add(&kGeneratorInput);
+    // filters
+    r.Add(&kGrokFilter);
+    // outputs
+    r.Add(&kNullOutput);
+    r.Add(&kStdoutOutput);
+    r.Add(&kFileOutput);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace perimeter

@@ -1,0 +1,26 @@
+// Settings: what perimeter.toml can set, with the defaults used when it is absent. Loaded once
+// by the CLI; command-line flags then override single values. A plain value type.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace perimeter {
+
+struct Settings {
+  std::string data_dir = "./data";
+  int workers = 0;  // 0: one per core
+  int batch_size = 125;
+  std::string ecs_compatibility = "v8";  // pipeline-wide default for plugins
+  std::string log_level = "info";
+  std::string source;  // the file the settings came from, "" for the defaults
+
+  // Reads a TOML file; unknown keys and wrong types are errors naming the key and line.
+  static Result<Settings> Load(const std::string& path);
+  // Documented example of every setting with its default, for `perimeter settings --print`.
+  static std::string DefaultsToml();
+  int EffectiveWorkers() const;
+};
+
+}  // namespace perimeter

@@ -1,0 +1,343 @@
+#include "filters/grok/grok_filter.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace perimeter::grok {
+namespace {
+
+// A grok filter from options given as an object; the test fails on a configuration error.
+std::unique_ptr<FilterPlugin> Make(Object options, PluginContext context = {}) {
+  auto config = PluginConfig::FromObject(kGrokFilter, options);
+  EXPECT_TRUE(config.ok()) << config.status().message();
+  if (!config.ok()) return nullptr;
+  auto plugin = kGrokFilter.create(*config, context);
+  EXPECT_TRUE(plugin.ok()) << plugin.status().message();
+  if (!plugin.ok()) return nullptr;
+  return std::unique_ptr<FilterPlugin>(static_cast<FilterPlugin*>(plugin->release()));
+}
+
+Status MakeError(Object options) {
+  auto config = PluginConfig::FromObject(kGrokFilter, options);
+  if (!config.ok()) return config.status();
+  auto plugin = kGrokFilter.create(*config, PluginContext{});
+  return plugin.ok() ? Status::OK() : plugin.status();
+}
+
+Object Match(std::string field, Value patterns) {
+  Object o;
+  Object m;
+  m.Set(field, std::move(patterns));
+  o.Set("match", std::move(m));
+  return o;
+}
+
+Object With(Object o, std::string_view key, Value v) {
+  o.Set(key, std::move(v));
+  return o;
+}
+
+Event Line(std::string text) { return Event::FromMessage(std::move(text), Timestamp(0)); }
+
+const Value* Get(const Event& e, std::string_view ref) { return e.Get(FieldRef::Of(ref)); }
+
+TEST(GrokFilter, CapturesFieldsWithConversions) {
+  auto f = Make(Match("message", "%{WORD:verb} %{INT:count:int} %{NUMBER:ratio:float}"));
+  Event e = Line("GET 42 0.5");
+  EXPECT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "verb")->as_string(), "GET");
+  EXPECT_EQ(Get(e, "count")->as_int(), 42);
+  ASSERT_TRUE(Get(e, "ratio")->is_float());
+  EXPECT_DOUBLE_EQ(Get(e, "ratio")->as_float(), 0.5);
+  EXPECT_FALSE(e.HasTag("_grokparsefailure"));
+}
+
+TEST(GrokFilter, FailureTagsTheEventAndKeepsIt) {
+  auto f = Make(Match("message", "^%{INT:n}$"));
+  Event e = Line("not a number");
+  EXPECT_FALSE(f->Filter(e));
+  EXPECT_TRUE(e.HasTag("_grokparsefailure"));
+  EXPECT_FALSE(e.cancelled());
+  EXPECT_EQ(Get(e, "message")->as_string(), "not a number");
+
+  auto custom = Make(
+      With(Match("message", "^%{INT:n}$"), "tag_on_failure", Array{Value("bad"), Value("worse")}));
+  Event c = Line("x");
+  EXPECT_FALSE(custom->Filter(c));
+  EXPECT_TRUE(c.HasTag("bad") && c.HasTag("worse"));
+  EXPECT_FALSE(c.HasTag("_grokparsefailure"));
+}
+
+TEST(GrokFilter, FieldReferencesAndOnigurumaNamedGroups) {
+  auto f = Make(
+      Match("message", "%{IP:[source][ip]} (?<queue_id>[0-9A-F]{5}) (?<[a][b]>\\w+) (?<hex>\\h+)"));
+  Event e = Line("10.1.2.3 BEF25 word 0aF9");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "[source][ip]")->as_string(), "10.1.2.3");
+  EXPECT_EQ(Get(e, "queue_id")->as_string(), "BEF25");
+  EXPECT_EQ(Get(e, "[a][b]")->as_string(), "word");
+  EXPECT_EQ(Get(e, "hex")->as_string(), "0aF9");  // \h is a hex digit, as in Oniguruma
+}
+
+TEST(GrokFilter, BreakOnMatchStopsAtTheFirstMatchingPattern) {
+  Array patterns{Value("%{WORD:first}"), Value("%{WORD:second}")};
+  auto f = Make(Match("message", patterns));
+  Event e = Line("hello");
+  EXPECT_TRUE(f->Filter(e));
+  EXPECT_NE(Get(e, "first"), nullptr);
+  EXPECT_EQ(Get(e, "second"), nullptr);
+
+  auto all = Make(With(Match("message", patterns), "break_on_match", false));
+  Event both = Line("hello");
+  EXPECT_TRUE(all->Filter(both));
+  EXPECT_NE(Get(both, "first"), nullptr);
+  EXPECT_NE(Get(both, "second"), nullptr);
+}
+
+TEST(GrokFilter, WithoutBreakOnMatchTheLastPatternDecidesAsInLogstash) {
+  Array patterns{Value("%{WORD:first}"), Value("^%{INT:n}$")};
+  auto f = Make(With(Match("message", patterns), "break_on_match", false));
+  Event e = Line("hello");
+  EXPECT_FALSE(f->Filter(e));
+  EXPECT_EQ(Get(e, "first")->as_string(), "hello");  // captured, yet the event failed
+  EXPECT_TRUE(e.HasTag("_grokparsefailure"));
+}
+
+TEST(GrokFilter, SeveralFieldsAndTheOldArrayForm) {
+  Object o;
+  o.Set("match", Array{Value("message"), Value("%{WORD:w}"), Value("other"), Value("%{INT:i}")});
+  auto f = Make(With(std::move(o), "break_on_match", false));
+  Event e = Line("abc");
+  e.SetTop("other", "12");
+  EXPECT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "w")->as_string(), "abc");
+  EXPECT_EQ(Get(e, "i")->as_string(), "12");
+}
+
+TEST(GrokFilter, NamedCapturesOnlyOffCapturesBareReferences) {
+  auto f = Make(With(Match("message", "%{WORD} %{INT:n}"), "named_captures_only", false));
+  Event e = Line("abc 7");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "WORD")->as_string(), "abc");
+  EXPECT_EQ(Get(e, "n")->as_string(), "7");
+  auto only = Make(Match("message", "%{WORD} %{INT:n}"));
+  Event o = Line("abc 7");
+  ASSERT_TRUE(only->Filter(o));
+  EXPECT_EQ(Get(o, "WORD"), nullptr);
+}
+
+TEST(GrokFilter, EmptyCapturesAreDroppedUnlessKept) {
+  Object m = Match("message", "(?<empty>a*)b(?<absent>z)?");
+  auto f = Make(m);
+  Event e = Line("b");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "empty"), nullptr);
+  EXPECT_EQ(Get(e, "absent"), nullptr);
+
+  auto keep = Make(With(m, "keep_empty_captures", true));
+  Event k = Line("b");
+  ASSERT_TRUE(keep->Filter(k));
+  ASSERT_NE(Get(k, "empty"), nullptr);
+  EXPECT_EQ(Get(k, "empty")->as_string(), "");
+  ASSERT_NE(Get(k, "absent"), nullptr);
+  EXPECT_TRUE(Get(k, "absent")->is_null());
+}
+
+TEST(GrokFilter, ExistingFieldsGetCapturesAppendedUnlessOverwritten) {
+  auto f = Make(Match("message", "%{WORD} %{GREEDYDATA:message}"));
+  Event e = Line("prefix rest of it");
+  ASSERT_TRUE(f->Filter(e));
+  ASSERT_TRUE(Get(e, "message")->is_array());
+  EXPECT_EQ(Get(e, "message")->as_array().size(), 2u);
+  EXPECT_EQ(Get(e, "message")->as_array()[1].as_string(), "rest of it");
+
+  auto o = Make(With(Match("message", "%{WORD} %{GREEDYDATA:message}"), "overwrite",
+                     Array{Value("message")}));
+  Event w = Line("prefix rest of it");
+  ASSERT_TRUE(o->Filter(w));
+  EXPECT_EQ(Get(w, "message")->as_string(), "rest of it");
+
+  // A field holding a number is left alone.
+  auto n = Make(Match("message", "%{WORD:count}"));
+  Event num = Line("abc");
+  num.SetTop("count", 5);
+  ASSERT_TRUE(n->Filter(num));
+  EXPECT_EQ(Get(num, "count")->as_int(), 5);
+}
+
+TEST(GrokFilter, RepeatedNamesCollectAndOnlyTheFirstIsConverted) {
+  auto f = Make(Match("message", "%{WORD:w} %{WORD:w} %{INT:n:int} %{INT:n:int}"));
+  Event e = Line("a b 1 2");
+  ASSERT_TRUE(f->Filter(e));
+  ASSERT_TRUE(Get(e, "w")->is_array());
+  EXPECT_EQ(Get(e, "w")->as_array()[0].as_string(), "a");
+  EXPECT_EQ(Get(e, "w")->as_array()[1].as_string(), "b");
+  // n became the integer 1; a capture into a field holding a number is dropped.
+  EXPECT_EQ(Get(e, "n")->as_int(), 1);
+
+  // Only the first group of a name gets :int (jls-grok, as Logstash): the IPv6 ttl quirk.
+  auto alt = Make(Match("message", "(?:v4 %{INT:ttl:int}|v6 %{INT:ttl:int})"));
+  Event v4 = Line("v4 64");
+  Event v6 = Line("v6 64");
+  ASSERT_TRUE(alt->Filter(v4) && alt->Filter(v6));
+  EXPECT_TRUE(Get(v4, "ttl")->is_int());
+  EXPECT_TRUE(Get(v6, "ttl")->is_string());
+}
+
+TEST(GrokFilter, PatternDefinitionsAndPatternsDirOverrideBuiltins) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("grok_filter_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "mine") << "WORD [a-z]{2}\nPOSTFIX_QUEUEID [0-9A-F]{10,11}\n";
+  std::ofstream(dir / "a.bak") << "POSTFIX_QUEUEID nope\n";
+  auto f = Make(With(With(Match("message", "%{WORD:w} %{POSTFIX_QUEUEID:q} %{MINE:m}"),
+                          "patterns_dir", Array{Value(dir.string())}),
+                     "pattern_definitions", [] {
+                       Object d;
+                       d.Set("MINE", "x+");
+                       return Value(std::move(d));
+                     }()));
+  Event e = Line("abcd BEF25A72965 xxx");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "w")->as_string(), "cd");  // our WORD, not the built-in one
+  EXPECT_EQ(Get(e, "q")->as_string(), "BEF25A72965");
+  EXPECT_EQ(Get(e, "m")->as_string(), "xxx");
+
+  auto glob = Make(With(
+      With(Match("message", "%{POSTFIX_QUEUEID:q}"), "patterns_dir", Array{Value(dir.string())}),
+      "patterns_files_glob", "*.bak"));
+  Event g = Line("nope");
+  EXPECT_TRUE(glob->Filter(g));
+  fs::remove_all(dir);
+}
+
+TEST(GrokFilter, ConfigurationErrorsSayWhatIsWrong) {
+  Status undefined = MakeError(Match("message", "%{NOT_A_PATTERN:x}"));
+  EXPECT_NE(undefined.message().find("NOT_A_PATTERN"), std::string::npos);
+  Object defs;
+  defs.Set("A", "%{B}");
+  defs.Set("B", "%{A}");
+  Status recursive = MakeError(With(Match("message", "%{A}"), "pattern_definitions", defs));
+  EXPECT_NE(recursive.message().find("recursive"), std::string::npos) << recursive.message();
+  Status bad_regex = MakeError(Match("message", "(unclosed"));
+  EXPECT_NE(bad_regex.message().find("does not compile"), std::string::npos);
+  EXPECT_FALSE(
+      MakeError(With(Match("message", "x"), "patterns_dir", Array{Value("/no/such")})).ok());
+  EXPECT_FALSE(MakeError(Object()).ok());  // no match
+}
+
+TEST(GrokFilter, CatastrophicBacktrackingTimesOutQuickly) {
+  auto f = Make(With(Match("message", "^(\\w+\\s?)+$"), "timeout_millis", 50));
+  Event e = Line(std::string(40, 'a') + " " + std::string(40, 'b') + "!");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(f->Filter(e));
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, std::chrono::seconds(2));
+  EXPECT_TRUE(e.HasTag("_groktimeout"));
+  EXPECT_FALSE(e.HasTag("_grokparsefailure"));  // a timeout is not a parse failure
+
+  auto custom = Make(
+      With(With(Match("message", "^(\\w+\\s?)+$"), "timeout_millis", 0), "tag_on_timeout", "slow"));
+  Event c = Line(std::string(40, 'a') + " " + std::string(40, 'b') + "!");
+  EXPECT_FALSE(custom->Filter(c));  // 0: no timeout, but the hard step cap still stops it
+  EXPECT_TRUE(c.HasTag("slow"));
+}
+
+TEST(GrokFilter, EventScopeTimeoutStillMatchesNormalLines) {
+  auto f = Make(With(With(Match("message", Array{Value("^%{INT:a}$"), Value("%{WORD:w}")}),
+                          "timeout_scope", "event"),
+                     "timeout_millis", 1000));
+  Event e = Line("word");
+  EXPECT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "w")->as_string(), "word");
+}
+
+TEST(GrokFilter, EcsCompatibilitySelectsTheLibraryFlavour) {
+  const char* line = "Jun 10 06:25:01 fw01 sshd[42]: hi";
+  auto ecs = Make(Match("message", "%{SYSLOGBASE} %{GREEDYDATA:rest}"));  // context: v8
+  Event e = Line(line);
+  ASSERT_TRUE(ecs->Filter(e));
+  EXPECT_EQ(Get(e, "[process][name]")->as_string(), "sshd");
+  EXPECT_EQ(Get(e, "[process][pid]")->as_int(), 42);
+  EXPECT_EQ(Get(e, "[host][hostname]")->as_string(), "fw01");
+
+  auto legacy = Make(
+      With(Match("message", "%{SYSLOGBASE} %{GREEDYDATA:rest}"), "ecs_compatibility", "disabled"));
+  Event l = Line(line);
+  ASSERT_TRUE(legacy->Filter(l));
+  EXPECT_EQ(Get(l, "program")->as_string(), "sshd");
+  EXPECT_EQ(Get(l, "pid")->as_string(), "42");
+  EXPECT_EQ(Get(l, "logsource")->as_string(), "fw01");
+
+  PluginContext ctx;
+  ctx.ecs_compatibility = "disabled";
+  auto from_context = Make(Match("message", "%{SYSLOGBASE}"), ctx);
+  Event c = Line(line);
+  ASSERT_TRUE(from_context->Filter(c));
+  EXPECT_NE(Get(c, "program"), nullptr);
+}
+
+TEST(GrokFilter, ArrayFieldsMatchEachElement) {
+  auto f = Make(Match("tags_in", "%{INT:n}"));
+  Event e = Line("x");
+  e.SetTop("tags_in", Array{Value("1"), Value("no"), Value("3")});
+  EXPECT_TRUE(f->Filter(e));
+  ASSERT_TRUE(Get(e, "n")->is_array());
+  EXPECT_EQ(Get(e, "n")->as_array().size(), 2u);
+}
+
+TEST(GrokFilter, MissingFieldIsMatchedAsEmptyTextAsInLogstash) {
+  auto f = Make(Match("nosuch", "^$"));
+  Event e = Line("x");
+  EXPECT_TRUE(f->Filter(e));
+  auto g = Make(Match("nosuch", "%{WORD:w}"));
+  Event h = Line("x");
+  EXPECT_FALSE(g->Filter(h));
+}
+
+TEST(GrokFilter, TargetNestsEveryCapture) {
+  auto f = Make(With(Match("message", "%{WORD:a} %{INT:[b][c]:int}"), "target", "parsed"));
+  Event e = Line("x 5");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "[parsed][a]")->as_string(), "x");
+  EXPECT_EQ(Get(e, "[parsed][b][c]")->as_int(), 5);
+}
+
+TEST(GrokFilter, MetadataCapturesGoToMetadata) {
+  auto f = Make(Match("message", "%{WORD:[@metadata][w]}"));
+  Event e = Line("x");
+  ASSERT_TRUE(f->Filter(e));
+  EXPECT_EQ(Get(e, "[@metadata][w]")->as_string(), "x");
+  EXPECT_EQ(e.ToJson().find("@metadata"), std::string::npos);
+}
+
+TEST(GrokFilter, ConcurrentWorkersGetTheirOwnResults) {
+  auto f = Make(Match("message", "%{IP:ip} %{INT:n:int} %{WORD:w}"));
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        Event e = Line(fmt::format("10.0.{}.{} {} w{}", t, i % 250, i, t));
+        if (!f->Filter(e) || Get(e, "n")->as_int() != i ||
+            Get(e, "w")->as_string() != fmt::format("w{}", t)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  Object stats;
+  f->AppendStats(&stats);
+  EXPECT_EQ(stats.Find("matches")->as_int(), 8000);
+}
+
+}  // namespace
+}  // namespace perimeter::grok
