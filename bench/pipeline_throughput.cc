@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   if (!std::filesystem::exists(file)) {
-    fmt::print(stderr, "{} not found: make it with  build/loggen --lines {} --out {}\n", file,
+    fmt::print(stderr, "{} not found: make it with  build/bench/loggen --lines {} --out {}\n", file,
                lines, file);
     return 1;
   }
