@@ -879,7 +879,8 @@ Status FileParser::Unexpected(const Token& found, std::string_view expected, std
         return Error(condition_opener_, "this condition runs to the end of the file without a '{'",
                      "a conditional is written: if [field] == \"value\" { ... }");
       }
-      return Unclosed();
+      if (!open_.empty()) return Unclosed();
+      break;
     case TokenKind::kUnterminatedString:
       return UnterminatedString(found);
     case TokenKind::kUnterminatedRegex:
@@ -888,9 +889,10 @@ Status FileParser::Unexpected(const Token& found, std::string_view expected, std
     case TokenKind::kInvalid:
       return InvalidCharacter(found, expected);
     default:
-      return Error(Loc(found), fmt::format("expected {}, found {}", expected, DescribeToken(found)),
-                   std::move(hint));
+      break;
   }
+  return Error(Loc(found), fmt::format("expected {}, found {}", expected, DescribeToken(found)),
+               std::move(hint));
 }
 
 Status FileParser::Unclosed() {

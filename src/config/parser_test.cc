@@ -494,6 +494,11 @@ TEST(Parser, ErrorMessagesMatchGoldenFiles) {
   EXPECT_GE(checked, 30);
 }
 
+TEST(Parser, SectionKeywordAtEndOfFile) {
+  EXPECT_TRUE(ParseError("input").starts_with(
+      "test.conf:1:6: error: expected '{' after 'input', found the end of the file"));
+}
+
 TEST(Parser, RejectsBareFieldsButNotFieldRefs) {
   EXPECT_NE(ParseError("filter { if message =~ /x/ { } }").find("write [message] for the field"),
             std::string::npos);
