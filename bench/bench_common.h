@@ -32,10 +32,7 @@ inline double Median(std::vector<double> v) {
 class RssSampler {
  public:
   RssSampler() : thread_([this] { Loop(); }) {}
-  ~RssSampler() {
-    stop_ = true;
-    thread_.join();
-  }
+  ~RssSampler() { Stop(); }
   const std::vector<long>& samples() const { return samples_; }
   void Stop() {
     stop_ = true;

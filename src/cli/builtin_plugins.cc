@@ -1,6 +1,7 @@
 #include "cli/builtin_plugins.h"
 
 #include "filters/grok/grok_filter.h"
+#include "inputs/file/file_input.h"
 #include "inputs/generator_input.h"
 #include "inputs/stdin_input.h"
 #include "outputs/file_output.h"
@@ -14,6 +15,7 @@ const PluginRegistry& BuiltinPlugins() {
     PluginRegistry r;
     // inputs
     r.Add(&kStdinInput);
+    r.Add(&kFileInput);
     r.Add(&kGeneratorInput);
     // filters
     r.Add(&kGrokFilter);

@@ -6,8 +6,8 @@
 namespace perimeter {
 
 Value* Object::Find(std::string_view key) {
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (keys_[i] == key) return &values_[i];
+  for (ObjectMember& m : members_) {
+    if (m.key == key) return &m.value;
   }
   return nullptr;
 }
@@ -18,8 +18,8 @@ const Value* Object::Find(std::string_view key) const {
 
 Value& Object::GetOrInsert(std::string_view key) {
   if (Value* v = Find(key)) return *v;
-  keys_.emplace_back(key);
-  return values_.emplace_back();
+  if (members_.capacity() == 0) members_.reserve(4);  // skip the 1-2-4 growth steps
+  return members_.emplace_back(ObjectMember{std::string(key), Value()}).value;
 }
 
 Value& Object::Set(std::string_view key, Value v) {
@@ -29,26 +29,24 @@ Value& Object::Set(std::string_view key, Value v) {
 }
 
 bool Object::Erase(std::string_view key) {
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    if (keys_[i] == key) {
-      keys_.erase(keys_.begin() + static_cast<ptrdiff_t>(i));
-      values_.erase(values_.begin() + static_cast<ptrdiff_t>(i));
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (members_[i].key == key) {
+      members_.erase(members_.begin() + static_cast<ptrdiff_t>(i));
       return true;
     }
   }
   return false;
 }
 
-void Object::Clear() {
-  keys_.clear();
-  values_.clear();
-}
+void Object::Clear() { members_.clear(); }
+
+void Object::Reserve(size_t n) { members_.reserve(n); }
 
 bool Object::operator==(const Object& other) const {
   if (size() != other.size()) return false;
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    const Value* v = other.Find(keys_[i]);
-    if (v == nullptr || !(*v == values_[i])) return false;
+  for (const ObjectMember& m : members_) {
+    const Value* v = other.Find(m.key);
+    if (v == nullptr || !(*v == m.value)) return false;
   }
   return true;
 }

@@ -18,15 +18,18 @@ namespace perimeter {
 class Value;
 using Array = std::vector<Value>;
 
+struct ObjectMember;
+
 // An insertion-ordered map from field name to Value. Events have few fields, so lookups scan
-// linearly: faster than hashing for the ~20 keys an event carries.
+// linearly: faster than hashing for the ~20 keys an event carries. Members live in one vector
+// (one allocation per object, which matters: events are built at millions per second).
 class Object {
  public:
-  size_t size() const { return keys_.size(); }
-  bool empty() const { return keys_.empty(); }
-  const std::string& key(size_t i) const { return keys_[i]; }
-  Value& value(size_t i) { return values_[i]; }
-  const Value& value(size_t i) const { return values_[i]; }
+  size_t size() const { return members_.size(); }
+  bool empty() const { return members_.empty(); }
+  inline const std::string& key(size_t i) const;
+  inline Value& value(size_t i);
+  inline const Value& value(size_t i) const;
 
   Value* Find(std::string_view key);
   const Value* Find(std::string_view key) const;
@@ -36,16 +39,12 @@ class Object {
   Value& Set(std::string_view key, Value v);
   bool Erase(std::string_view key);
   void Clear();
-  void Reserve(size_t n) {
-    keys_.reserve(n);
-    values_.reserve(n);
-  }
+  void Reserve(size_t n);
 
   bool operator==(const Object& other) const;
 
  private:
-  std::vector<std::string> keys_;
-  std::vector<Value> values_;
+  std::vector<ObjectMember> members_;
 };
 
 class Value {
@@ -110,6 +109,15 @@ class Value {
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, Timestamp, Array, Object> v_;
 };
+
+struct ObjectMember {
+  std::string key;
+  Value value;
+};
+
+inline const std::string& Object::key(size_t i) const { return members_[i].key; }
+inline Value& Object::value(size_t i) { return members_[i].value; }
+inline const Value& Object::value(size_t i) const { return members_[i].value; }
 
 // Appends `s` as a JSON string literal (quotes included).
 void AppendJsonString(std::string_view s, std::string* out);
