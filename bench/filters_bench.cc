@@ -1,11 +1,11 @@
-// Throughput of the kv, date and mutate filters on generated netfilter lines, one thread, in
-// thread CPU time.
+// Throughput of the kv, date and mutate filters on generated netfilter lines (and of grok's
+// IPTABLES pattern on the same lines, for comparison), one thread, in thread CPU time.
 // Usage: filters_bench [lines=200000] [rounds=5]. Prints lines/s per case (best round).
 // Event construction is timed separately and subtracted, so numbers are the filter's own cost.
 
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <random>
@@ -14,10 +14,9 @@
 
 #include "core/event.h"
 #include "filters/date.h"
+#include "filters/grok/grok_filter.h"
 #include "filters/kv.h"
-#include "filters/kv_scanner.h"
 #include "filters/mutate.h"
-#include "filters/ruby_regex.h"
 #include "pipeline/plugin_config.h"
 
 namespace perimeter {
@@ -59,8 +58,9 @@ std::vector<std::string> NetfilterLines(size_t n) {
       case 1:
         l += "IN=eth0 OUT= MAC=" + Mac(rng) + " SRC=" + Ip4(rng) + " DST=" + Ip4(rng) +
              " LEN=60 TOS=0x00 PREC=0x00 TTL=" + std::to_string(rng() % 200 + 30) +
-             " ID=" + std::to_string(rng() % 65536) + " DF PROTO=TCP SPT=" +
-             std::to_string(rng() % 64000 + 1024) + " DPT=22 WINDOW=29200 RES=0x00 SYN URGP=0";
+             " ID=" + std::to_string(rng() % 65536) +
+             " DF PROTO=TCP SPT=" + std::to_string(rng() % 64000 + 1024) +
+             " DPT=22 WINDOW=29200 RES=0x00 SYN URGP=0";
         break;
       case 2:
         l += "IN=venet0 OUT= MAC= SRC=" + Ip4(rng) + " DST=" + Ip4(rng) +
@@ -151,8 +151,8 @@ int main(int argc, char** argv) {
 
   Object include_opts;
   include_opts.Set("whitespace", "strict");
-  include_opts.Set("include_keys", Array{Value("SRC"), Value("DST"), Value("PROTO"),
-                                         Value("SPT"), Value("DPT")});
+  include_opts.Set("include_keys",
+                   Array{Value("SRC"), Value("DST"), Value("PROTO"), Value("SPT"), Value("DPT")});
   auto kv_include = Make(kKvFilter, include_opts);
   Report("kv strict, include_keys SRC DST PROTO SPT DPT", n,
          TimeRounds(lines, rounds, [&](Event& e) { sink += kv_include->Filter(e); }), base);
@@ -163,31 +163,18 @@ int main(int argc, char** argv) {
   Report("kv regex path (field_split_pattern => \" \")", n,
          TimeRounds(lines, rounds, [&](Event& e) { sink += kv_regex->Filter(e); }), base);
 
-  // What a grok-style regex costs on the same lines: PCRE2 JIT, one anchored-free pattern with
-  // the captures an IPTABLES grok pattern extracts. A reference point, not the grok filter.
-  auto ipt = RubyRegex::Compile(
-      "IN=(?<in>\\S*) OUT=(?<out>\\S*) MAC=(?<mac>\\S*) SRC=(?<src>\\S+) DST=(?<dst>\\S+) "
-      "LEN=(?<len>\\d+) .*?PROTO=(?<proto>\\w+)(?: SPT=(?<spt>\\d+) DPT=(?<dpt>\\d+))?");
-  if (ipt.ok()) {
-    Report("reference: PCRE2 JIT iptables regex + fields", n,
-           TimeRounds(lines, rounds,
-                      [&](Event& e) {
-                        const std::string& m = e.GetTop("message")->as_string();
-                        RubyRegex::Groups g;
-                        if (ipt->Search(m, 0, &g) != RubyRegex::Outcome::kMatch) return;
-                        static const char* kNames[] = {"in",  "out",   "mac", "src", "dst",
-                                                       "len", "proto", "spt", "dpt"};
-                        std::string values[9];
-                        for (size_t i = 1; i < g.count() && i <= 9; ++i) {
-                          if (g.has(i)) values[i - 1] = std::string(g.view(m, i));
-                        }
-                        for (size_t i = 0; i < 9; ++i) e.SetTop(kNames[i], std::move(values[i]));
-                      }),
-           base);
-  }
+  // The same lines through grok's IPTABLES pattern (what the seed config uses instead of kv).
+  Object grok_match;
+  grok_match.Set("message", "%{IPTABLES}");
+  Object grok_opts;
+  grok_opts.Set("match", std::move(grok_match));
+  auto grok = Make(kGrokFilter, grok_opts);
+  Report("grok %{IPTABLES} (for comparison)", n,
+         TimeRounds(lines, rounds, [&](Event& e) { sink += grok->Filter(e); }), base);
 
   Object date_opts;
-  date_opts.Set("match", Array{Value("message"), Value("MMM  d HH:mm:ss"), Value("MMM dd HH:mm:ss")});
+  date_opts.Set("match",
+                Array{Value("message"), Value("MMM  d HH:mm:ss"), Value("MMM dd HH:mm:ss")});
   auto date = Make(kDateFilter, date_opts);
   std::vector<std::string> stamps;
   stamps.reserve(lines.size());

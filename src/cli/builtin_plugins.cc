@@ -1,6 +1,10 @@
 #include "cli/builtin_plugins.h"
 
+#include "filters/date.h"
+#include "filters/drop.h"
 #include "filters/grok/grok_filter.h"
+#include "filters/kv.h"
+#include "filters/mutate.h"
 #include "inputs/file/file_input.h"
 #include "inputs/generator_input.h"
 #include "inputs/stdin_input.h"
@@ -19,6 +23,10 @@ const PluginRegistry& BuiltinPlugins() {
     r.Add(&kGeneratorInput);
     // filters
     r.Add(&kGrokFilter);
+    r.Add(&kKvFilter);
+    r.Add(&kDateFilter);
+    r.Add(&kMutateFilter);
+    r.Add(&kDropFilter);
     // outputs
     r.Add(&kNullOutput);
     r.Add(&kStdoutOutput);

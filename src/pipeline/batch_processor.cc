@@ -81,16 +81,17 @@ void BatchProcessor::RouteOutputs(const std::vector<Step>& steps,
   }
 }
 
-bool BatchProcessor::WriteOutput(PluginInstance& out, const std::vector<const Event*>& events) {
+bool BatchProcessor::WriteOutput(PluginInstance& out, const std::vector<const Event*>& events,
+                                 std::span<const BatchCheckpoint> checkpoints) {
   int backoff_ms = 50;
   for (;;) {
     uint64_t start = NowNanos();
     Status st;
     if (out.output()->thread_safe()) {
-      st = out.output()->Write(events);
+      st = out.output()->WriteWithCheckpoints(events, checkpoints);
     } else {
       std::lock_guard lock(out.write_mu);
-      st = out.output()->Write(events);
+      st = out.output()->WriteWithCheckpoints(events, checkpoints);
     }
     if (st.ok()) {
       out.stats.Add(events.size(), events.size(), 0, NowNanos() - start);
@@ -113,13 +114,19 @@ bool BatchProcessor::Process(Batch& batch) {
   for (Event& e : batch.events) events.push_back(&e);
   RunFilters(pipeline_.filter_steps, events);
   RouteOutputs(pipeline_.output_steps, events);
+  bool ordered = sequencer_ != nullptr && batch.sequence != 0;
+  if (ordered) sequencer_->WaitTurn(batch.source, batch.sequence, abort_);
   bool ok = true;
   for (size_t i = 0; i < pending_.size(); ++i) {
-    if (pending_[i].empty()) continue;
-    ok = ok && WriteOutput(*pipeline_.outputs[i], pending_[i]);
+    // An output that commits checkpoints gets the batch even with none of its events, so the
+    // input's committed position keeps up.
+    bool wants = !pending_[i].empty() ||
+                 (!batch.checkpoints.empty() && pipeline_.outputs[i]->commits_checkpoints);
+    if (ok && wants) ok = WriteOutput(*pipeline_.outputs[i], pending_[i], batch.checkpoints);
     pending_[i].clear();
   }
   if (ok && batch.on_done) batch.on_done();
+  if (ordered) sequencer_->Done(batch.source, batch.sequence);
   return ok;
 }
 

@@ -48,6 +48,7 @@ struct PluginInstance {
   CommonActions actions;
   PluginStats stats;
   std::mutex write_mu;  // serializes Write() of outputs that are not thread-safe
+  bool commits_checkpoints = false;  // an output that registered as the CheckpointAuthority
 
   InputPlugin* input() const { return static_cast<InputPlugin*>(plugin.get()); }
   FilterPlugin* filter() const { return static_cast<FilterPlugin*>(plugin.get()); }

@@ -119,6 +119,10 @@ class Compiler {
       return nullptr;
     }
     instance->plugin = std::move(plugin).value();
+    if (kind == PluginKind::kOutput && !had_authority_ && context_.checkpoints->available()) {
+      instance->commits_checkpoints = true;
+      had_authority_ = true;
+    }
     auto& list = kind == PluginKind::kInput    ? out_->inputs
                  : kind == PluginKind::kFilter ? out_->filters
                                                : out_->outputs;
@@ -169,6 +173,7 @@ class Compiler {
   const PluginContext& context_;
   std::unique_ptr<CompiledPipeline> out_;
   std::map<std::string, int> counts_;
+  bool had_authority_ = false;
   std::string errors_;
 };
 

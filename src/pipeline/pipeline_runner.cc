@@ -10,9 +10,12 @@ namespace perimeter {
 
 class PipelineRunner::Sink : public InputSink {
  public:
-  Sink(PipelineRunner* runner, PluginInstance* input) : runner_(runner), input_(input) {}
+  Sink(PipelineRunner* runner, PluginInstance* input, uint32_t source)
+      : runner_(runner), input_(input), source_(source) {}
 
   bool Push(Batch batch) override {
+    batch.source = source_;
+    batch.sequence = ++sequence_;
     if (!input_->actions.empty()) {
       for (Event& e : batch.events) input_->actions.Apply(e);
     }
@@ -32,13 +35,16 @@ class PipelineRunner::Sink : public InputSink {
  private:
   PipelineRunner* runner_;
   PluginInstance* input_;
+  uint32_t source_;
+  uint64_t sequence_ = 0;  // only the input's own thread pushes
 };
 
 PipelineRunner::PipelineRunner(std::unique_ptr<CompiledPipeline> pipeline, RunnerOptions options)
     : pipeline_(std::move(pipeline)),
       options_(options),
       queue_(options.queue_batches ? options.queue_batches
-                                   : static_cast<size_t>(2 * std::max(1, options.workers))) {}
+                                   : static_cast<size_t>(2 * std::max(1, options.workers))),
+      sequencer_(pipeline_->inputs.size()) {}
 
 PipelineRunner::~PipelineRunner() {
   RequestStop();
@@ -51,7 +57,8 @@ void PipelineRunner::Start() {
     worker_threads_.emplace_back([this] { RunWorker(); });
   }
   for (auto& input : pipeline_->inputs) {
-    sinks_.push_back(std::make_unique<Sink>(this, input.get()));
+    sinks_.push_back(
+        std::make_unique<Sink>(this, input.get(), static_cast<uint32_t>(sinks_.size())));
     input_threads_.emplace_back([this, p = input.get()] { RunInput(p); });
   }
   flusher_ = std::thread([this] { RunFlusher(); });
@@ -68,7 +75,7 @@ void PipelineRunner::RunInput(PluginInstance* input) {
 }
 
 void PipelineRunner::RunWorker() {
-  BatchProcessor processor(*pipeline_, abort_);
+  BatchProcessor processor(*pipeline_, abort_, &sequencer_);
   while (auto batch = queue_.Pop()) {
     size_t n = batch->events.size();
     if (processor.Process(*batch)) events_out_.fetch_add(n, std::memory_order_relaxed);

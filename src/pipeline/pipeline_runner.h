@@ -12,6 +12,7 @@
 
 #include "pipeline/batch_queue.h"
 #include "pipeline/compiled_pipeline.h"
+#include "pipeline/write_sequencer.h"
 
 namespace perimeter {
 
@@ -53,6 +54,7 @@ class PipelineRunner {
   std::unique_ptr<CompiledPipeline> pipeline_;
   RunnerOptions options_;
   BatchQueue queue_;
+  WriteSequencer sequencer_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abort_{false};
   std::atomic<uint64_t> events_in_{0};

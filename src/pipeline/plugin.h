@@ -56,6 +56,12 @@ class OutputPlugin : public Plugin {
   // events were not taken: the runtime logs it and retries with back-off, so a batch is never
   // acknowledged before its outputs have it.
   virtual Status Write(std::span<const Event* const> events) = 0;
+  // As Write, with the batch's input checkpoints; an output that stores them must commit them
+  // in the same atomic step as the events. Batches of one input arrive in the input's order.
+  virtual Status WriteWithCheckpoints(std::span<const Event* const> events,
+                                      std::span<const BatchCheckpoint> /*checkpoints*/) {
+    return Write(events);
+  }
   // Makes buffered writes visible (periodically and at shutdown).
   virtual Status Flush() { return Status::OK(); }
   virtual bool thread_safe() const { return false; }

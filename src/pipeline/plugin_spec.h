@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,32 @@ struct OptionSpec {
   std::vector<std::string_view> choices = {};  // allowed string values, when limited
 };
 
+// Where inputs find checkpoints that an output committed together with their events (the
+// store's WAL). One per pipeline; an output that commits checkpoints registers a loader at
+// creation, inputs ask at Run() time. Thread-safe.
+class CheckpointAuthority {
+ public:
+  using Loader = std::function<Result<std::string>(std::string_view key)>;
+  void SetLoader(Loader loader) {
+    std::lock_guard lock(mu_);
+    loader_ = std::move(loader);
+  }
+  bool available() const {
+    std::lock_guard lock(mu_);
+    return static_cast<bool>(loader_);
+  }
+  // NotFound when no output commits checkpoints or none was committed under `key`.
+  Result<std::string> Load(std::string_view key) const {
+    std::lock_guard lock(mu_);
+    if (!loader_) return Status::NotFound("no output commits checkpoints");
+    return loader_(key);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  Loader loader_;
+};
+
 // Per-pipeline facts a plugin may need when it is created.
 struct PluginContext {
   std::string data_dir = "./data";
@@ -47,6 +74,7 @@ struct PluginContext {
   std::string plugin_id;                 // the `id` option, or a generated one
   int batch_size = 125;                  // events per batch an input should aim for
   std::string host_name;                 // this machine's name, for the `host` field
+  std::shared_ptr<CheckpointAuthority> checkpoints = std::make_shared<CheckpointAuthority>();
 };
 
 struct PluginSpec {

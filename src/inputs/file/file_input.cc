@@ -138,7 +138,9 @@ const PluginSpec kFileInput = {
 Result<std::unique_ptr<Plugin>> FileInput::Create(const PluginConfig& config,
                                                   const PluginContext& context) {
   ASSIGN_OR_RETURN(FileInputOptions options, FileInputOptions::FromConfig(config, context));
-  return std::unique_ptr<Plugin>(std::make_unique<FileInput>(std::move(options)));
+  auto input = std::make_unique<FileInput>(std::move(options));
+  input->set_checkpoint_authority(context.checkpoints);
+  return std::unique_ptr<Plugin>(std::move(input));
 }
 
 FileInput::FileInput(FileInputOptions options, OpenForReading open)
@@ -213,6 +215,24 @@ Status FileInput::Run(InputSink& sink) {
 
 Status FileInput::LoadCheckpoints() {
   if (store_ == nullptr) return Status::OK();
+  if (authority_ != nullptr && authority_->available()) {
+    commit_with_batches_ = true;
+    auto committed = authority_->Load(checkpoint_key());
+    if (committed.ok()) {
+      auto entries = DecodeCheckpoints(*committed);
+      if (!entries.ok()) {
+        return Status::Corruption(fmt::format(
+            "file input: the checkpoint committed in the store is unreadable: {}",
+            entries.status().message()));
+      }
+      for (CheckpointEntry& e : *entries) checkpoints_[e.id] = std::move(e);
+      checkpoints_loaded_ = true;
+      spdlog::info("file input: resuming {} file(s) from the positions committed in the store",
+                   checkpoints_.size());
+      return Status::OK();
+    }
+    if (committed.status().code() != StatusCode::kNotFound) return committed.status();
+  }
   auto loaded = store_->Load();
   if (loaded.ok()) {
     for (CheckpointEntry& e : *loaded) checkpoints_[e.id] = std::move(e);
@@ -609,11 +629,31 @@ bool FileInput::PushBatch(Watch& w, Batch* batch, InputSink& sink) {
   const size_t lines = batch->events.size();
   batch->on_done = [acks = w.acks, begin, end] { acks->Complete(begin, end); };
   w.pushed = end;
+  if (commit_with_batches_) batch->checkpoints.push_back({checkpoint_key(), PositionsBlob()});
   bool taken = sink.Push(std::move(*batch));
   *batch = Batch();
   batch->events.reserve(options_.batch_size);
   if (taken) lines_read_.fetch_add(lines, std::memory_order_relaxed);
   return taken;
+}
+
+std::string FileInput::PositionsBlob() const {
+  std::vector<CheckpointEntry> entries;
+  entries.reserve(checkpoints_.size() + watches_.size());
+  const int64_t now_s = WallSeconds();
+  for (const auto& [id, e] : checkpoints_) {
+    if (by_id_.count(id) == 0) entries.push_back(e);
+  }
+  for (const auto& w : watches_) {
+    CheckpointEntry e;
+    e.id = w->id;
+    e.fingerprint = w->fingerprint;
+    e.offset = w->pushed;
+    e.last_seen_s = now_s;
+    e.path = w->path;
+    entries.push_back(std::move(e));
+  }
+  return EncodeCheckpoints(entries);
 }
 
 }  // namespace perimeter

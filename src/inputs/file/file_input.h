@@ -46,6 +46,12 @@ class FileInput : public InputPlugin {
   FileInput(const FileInput&) = delete;
   FileInput& operator=(const FileInput&) = delete;
 
+  // Checkpoints committed with the events by an output (the store's WAL) take precedence over
+  // the sincedb file; each batch then carries the input's positions after it.
+  void set_checkpoint_authority(std::shared_ptr<CheckpointAuthority> authority) {
+    authority_ = std::move(authority);
+  }
+
   Status Run(InputSink& sink) override;
   void AppendStats(Object* out) const override;
 
@@ -64,6 +70,9 @@ class FileInput : public InputPlugin {
   void Restart(Watch& w, const char* why);
   void AppendEvent(Watch& w, std::string_view line, Timestamp ts, Batch* batch);
   bool PushBatch(Watch& w, Batch* batch, InputSink& sink);
+  // The positions of every known file as they will be once this batch is committed.
+  std::string PositionsBlob() const;
+  std::string checkpoint_key() const { return "file:" + options_.sincedb_path; }
   Watch* FindWatch(const FileIdentity& id);
   void SetPath(Watch& w, const std::string& path);
   void ReportOpenError(const std::string& path, int err);
@@ -73,6 +82,8 @@ class FileInput : public InputPlugin {
   const FileInputOptions options_;
   const OpenForReading open_;
   std::unique_ptr<CheckpointStore> store_;  // null when sincedb_path is /dev/null
+  std::shared_ptr<CheckpointAuthority> authority_;
+  bool commit_with_batches_ = false;  // an output commits our checkpoints with the events
   bool checkpoints_loaded_ = false;         // only then may the checkpoint file be written
   bool checkpoints_dirty_ = false;
   std::unordered_map<FileIdentity, CheckpointEntry, FileIdentityHash> checkpoints_;
