@@ -7,8 +7,11 @@
 //
 //   store_ingest [--events N] [--days D] [--batch B] [--dir PATH] [--no-merge] [--breakdown]
 //
-// Prints events/s of Append (one thread; fsync per batch), events/s including the final flush,
-// bytes/event after flushing and after merges settle, and with --breakdown the bytes per column.
+// Prints events/s of Append (one thread; fsync per batch), events/s and store CPU per event for
+// ingest (WAL + flushes into parts; background merges off), bytes/event after flushing, then
+// the cost of merging every day into one part and bytes/event after it. --breakdown gives bytes
+// per column, --scan block decode rates, --verify reads every event back, --phases the CPU of
+// each ingest stage without I/O.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -24,6 +27,9 @@
 
 #include "core/event.h"
 #include "store/event_store.h"
+#include "store/part_writer.h"
+#include "store/random_events.h"
+#include "store/row_set_codec.h"
 
 namespace {
 
@@ -160,9 +166,9 @@ class EventGenerator {
 
   // The i-th event (call with i = 0, 1, 2, ... in order).
   void Make(uint64_t i, Event* e) {
-    int64_t t = end_ - span_ + static_cast<int64_t>(static_cast<double>(span_) *
-                                                   static_cast<double>(i) /
-                                                   static_cast<double>(events_));
+    int64_t t = end_ - span_ +
+                static_cast<int64_t>(static_cast<double>(span_) * static_cast<double>(i) /
+                                     static_cast<double>(events_));
     time_t tt = static_cast<time_t>(t);
     struct tm tm;
     gmtime_r(&tt, &tm);
@@ -187,7 +193,7 @@ class EventGenerator {
                     unsigned(rng_() % 1000000));
     } else {
       unsigned len = std::strcmp(proto, "UDP") == 0 ? unsigned(28 + rng_() % 100)
-                                                     : unsigned(40 + (rng_() % 3) * 4);
+                                                    : unsigned(40 + (rng_() % 3) * 4);
       std::snprintf(buf, sizeof buf, "LEN=%u TOS=0x00 PREC=0x00 TTL=%d ID=%u %s", len, ttl,
                     unsigned(rng_() % 65536), rng_() % 2 ? "DF " : "");
     }
@@ -202,7 +208,8 @@ class EventGenerator {
       std::snprintf(buf, sizeof buf, "PROTO=UDP SPT=%s DPT=%s LEN=%u", spt.c_str(), dpt.c_str(),
                     unsigned(8 + rng_() % 100));
     } else {
-      static constexpr int kPorts[] = {22, 22, 22, 22, 22, 22, 22, 23, 80, 443, 3389, 8080, 5900, 2222};
+      static constexpr int kPorts[] = {22, 22, 22,  22,   22,   22,   22,
+                                       23, 80, 443, 3389, 8080, 5900, 2222};
       spt = std::to_string(1024 + rng_() % 64000);
       dpt = std::to_string(kPorts[rng_() % std::size(kPorts)]);
       std::snprintf(buf, sizeof buf, "PROTO=TCP SPT=%s DPT=%s WINDOW=%d RES=0x00 SYN URGP=0",
@@ -253,9 +260,15 @@ double CpuSeconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU time of this thread: the machine may be shared, and wall time then measures the others.
+double ThreadCpu() {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 uint64_t DirBytes(const std::string& dir) {
@@ -273,7 +286,7 @@ int main(int argc, char** argv) {
   int days = 30;
   size_t batch = 2048;
   std::string dir = "/tmp/perimeter-store-bench";
-  bool merge = true, breakdown = false;
+  bool merge = true, breakdown = false, phases = false, verify = false, scan = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -289,29 +302,87 @@ int main(int argc, char** argv) {
       merge = false;
     } else if (a == "--breakdown") {
       breakdown = true;
+    } else if (a == "--phases") {
+      phases = true;
+    } else if (a == "--verify") {
+      verify = true;
+    } else if (a == "--scan") {
+      scan = true;
     } else {
       std::fprintf(stderr,
                    "usage: store_ingest [--events N] [--days D] [--batch B] [--dir PATH] "
-                   "[--no-merge] [--breakdown]\n");
+                   "[--no-merge] [--breakdown] [--phases] [--verify] [--scan]\n");
       return 2;
     }
   }
   std::filesystem::remove_all(dir);
 
-  // Generate first, so the measurement is the store alone.
-  std::fprintf(stderr, "generating %llu events over %d days...\n",
-               static_cast<unsigned long long>(events), days);
+  // Events are generated batch by batch right before they are stored, as a pipeline hands
+  // over freshly parsed events; only the store's CPU time is counted.
   EventGenerator gen(events, days, 42);
-  std::vector<Event> all(events);
+  std::vector<Event> batch_events(batch);
   uint64_t raw_bytes = 0;
-  for (uint64_t i = 0; i < events; ++i) {
-    gen.Make(i, &all[i]);
-    raw_bytes += gen.raw_line_bytes();
+  double gen_cpu = 0;
+  auto make_batch = [&](uint64_t first, size_t n) {
+    double c = ThreadCpu();
+    for (size_t k = 0; k < n; ++k) {
+      gen.Make(first + k, &batch_events[k]);
+      raw_bytes += gen.raw_line_bytes();
+    }
+    gen_cpu += ThreadCpu() - c;
+  };
+
+  if (phases) {
+    // Each stage of ingest on its own, in CPU ns per event (one thread, no I/O).
+    using namespace perimeter::store;
+    std::vector<std::shared_ptr<RowSet>> sets;
+    std::string buf;
+    uint64_t wal_bytes = 0;
+    double columnize = 0, wal_encode = 0;
+    for (uint64_t i = 0; i < events; i += batch) {
+      size_t n = std::min<uint64_t>(batch, events - i);
+      make_batch(i, n);
+      double t = ThreadCpu();
+      auto rs = std::make_shared<RowSet>();
+      for (size_t k = 0; k < n; ++k) rs->AppendEvent(batch_events[k]);
+      rs->Seal();
+      sets.push_back(rs);
+      columnize += ThreadCpu() - t;
+      t = ThreadCpu();
+      buf.clear();
+      EncodeRowSet(*rs, &buf);
+      wal_bytes += buf.size();
+      wal_encode += ThreadCpu() - t;
+    }
+    std::vector<const RowSet*> ptrs;
+    for (auto& s : sets) ptrs.push_back(s.get());
+    // Repeated (PERIMETER_BENCH_REPEAT) so a profiler sees mostly part encoding.
+    int repeat = getenv("PERIMETER_BENCH_REPEAT") ? atoi(getenv("PERIMETER_BENCH_REPEAT")) : 1;
+    double t = ThreadCpu();
+    PartWriterOptions po;
+    if (getenv("PERIMETER_BENCH_NO_TEMPLATES")) po.template_columns.clear();
+    if (getenv("PERIMETER_BENCH_NO_FILTERS")) po.token_filters = false;
+    PartWriter w(po, nullptr);
+    perimeter::Status st = WriteRows(&w, ptrs);
+    if (st.ok()) st = w.Finish();
+    for (int r = 1; r < repeat && st.ok(); ++r) {
+      PartWriter again(po, nullptr);
+      st = WriteRows(&again, ptrs);
+    }
+    double encode = (ThreadCpu() - t) / std::max(repeat, 1);
+    auto ns = [&](double sec) { return sec * 1e9 / static_cast<double>(events); };
+    std::printf(
+        "columnize %.0f ns/event, WAL encode %.0f ns/event (%.0f B/event), part encode %.0f "
+        "ns/event (%.2f B/event)\n",
+        ns(columnize), ns(wal_encode), static_cast<double>(wal_bytes) / static_cast<double>(events),
+        ns(encode), static_cast<double>(w.TakeBytes().size()) / static_cast<double>(events));
+    return st.ok() ? 0 : 1;
   }
 
   perimeter::store::StoreOptions options;
   options.path = dir;
-  options.background_merges = merge;
+  // Merges are measured on their own below: during ingest only flushes run in the background.
+  options.background_merges = false;
   auto opened = perimeter::store::EventStore::Open(options);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.status().ToString().c_str());
@@ -320,10 +391,14 @@ int main(int argc, char** argv) {
   auto& store = *opened;
 
   std::vector<const Event*> ptrs;
-  double cpu0 = CpuSeconds(), t0 = Now();
+  double cpu0 = CpuSeconds(), t0 = Now(), gen_wall = 0;
   for (uint64_t i = 0; i < events; i += batch) {
+    size_t n = std::min<uint64_t>(batch, events - i);
+    double g = Now();
+    make_batch(i, n);
+    gen_wall += Now() - g;
     ptrs.clear();
-    for (uint64_t k = i; k < std::min(events, i + batch); ++k) ptrs.push_back(&all[k]);
+    for (size_t k = 0; k < n; ++k) ptrs.push_back(&batch_events[k]);
     perimeter::store::Checkpoint cp{"bench", std::to_string(i)};
     perimeter::Status s = store->Append(ptrs, {&cp, 1});
     if (!s.ok()) {
@@ -331,34 +406,38 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  double t_append = Now() - t0;
+  double t_append = Now() - t0 - gen_wall;
   perimeter::Status s = store->Flush();
   if (!s.ok()) {
     std::fprintf(stderr, "flush: %s\n", s.ToString().c_str());
     return 1;
   }
-  double t_flush = Now() - t0, cpu_flush = CpuSeconds() - cpu0;
+  double t_flush = Now() - t0 - gen_wall, cpu_flush = CpuSeconds() - cpu0 - gen_cpu;
   auto stats = store->Stats();
   std::printf("events                 %llu (raw lines %.1f B/event)\n",
               static_cast<unsigned long long>(events),
               static_cast<double>(raw_bytes) / static_cast<double>(events));
-  std::printf("append (WAL+memtable)  %.0f events/s wall\n", static_cast<double>(events) / t_append);
-  std::printf("ingest incl. flush     %.0f events/s wall, %.0f events per CPU-second\n",
+  std::printf("append (WAL+memtable)  %.0f events/s wall (fsync per batch of %zu)\n",
+              static_cast<double>(events) / t_append, batch);
+  std::printf("ingest incl. flush     %.0f events/s wall, %.0f events per store CPU-second\n",
               static_cast<double>(events) / t_flush, static_cast<double>(events) / cpu_flush);
   std::printf("after flush            %llu parts, %.2f B/event (%.1fx smaller than raw lines)\n",
               static_cast<unsigned long long>(stats.parts), stats.bytes_per_event,
               static_cast<double>(raw_bytes) / static_cast<double>(stats.part_bytes));
   if (merge) {
-    double m0 = Now();
+    double m0 = Now(), mc0 = CpuSeconds();
     s = store->CompactAll();
+    double merge_cpu = CpuSeconds() - mc0;
     if (!s.ok()) {
       std::fprintf(stderr, "compact: %s\n", s.ToString().c_str());
       return 1;
     }
     stats = store->Stats();
-    std::printf("after merges (%.1f s)   %llu parts, %.2f B/event (%.1fx smaller than raw lines)\n",
-                Now() - m0, static_cast<unsigned long long>(stats.parts), stats.bytes_per_event,
+    std::printf("after merges           %llu parts, %.2f B/event (%.1fx smaller than raw lines)\n",
+                static_cast<unsigned long long>(stats.parts), stats.bytes_per_event,
                 static_cast<double>(raw_bytes) / static_cast<double>(stats.part_bytes));
+    std::printf("merging to one part/day %.1f s wall, %.0f ns CPU per event merged\n", Now() - m0,
+                merge_cpu * 1e9 / static_cast<double>(events));
   }
   if (breakdown) {
     std::map<std::string, uint64_t> per_column;
@@ -368,8 +447,8 @@ int main(int argc, char** argv) {
         for (size_t g = 0; g < part->group_count(); ++g) {
           const auto* b = part->block(c, g);
           if (b == nullptr) continue;
-          per_column[part->column(c).name] += b->data.size + b->dictionary.size +
-                                              b->token_filter.size;
+          per_column[part->column(c).name] +=
+              b->data.size + b->dictionary.size + b->token_filter.size;
         }
       }
     }
@@ -380,6 +459,53 @@ int main(int argc, char** argv) {
       std::printf("  %-24s %6.3f B/event\n", k.c_str(),
                   static_cast<double>(v) / static_cast<double>(events));
     }
+  }
+  if (scan) {
+    // Decoding whole column blocks, as a query scanning a column does (one thread).
+    auto snap = store->GetSnapshot();
+    for (const char* name : {"@timestamp", "src_port", "dst_port", "src_ip", "geoip.country_code2",
+                             "geoip.latitude", "message"}) {
+      uint64_t values = 0;
+      double t = ThreadCpu();
+      for (const auto& part : snap->parts()) {
+        for (size_t c : part->FindColumns(name)) {
+          for (size_t g = 0; g < part->group_count(); ++g) {
+            auto block = part->ReadBlock(c, g);
+            if (block.ok()) values += block->rows;
+          }
+        }
+      }
+      double sec = ThreadCpu() - t;
+      std::printf("scan %-20s %6.1f M values/s\n", name, static_cast<double>(values) / sec / 1e6);
+    }
+  }
+  if (verify) {
+    // Every stored event equals the generated one (parts keep time order within a day).
+    EventGenerator again(events, days, 42);
+    Event want;
+    uint64_t i = 0, bad = 0;
+    auto snap = store->GetSnapshot();
+    for (const auto& part : snap->parts()) {
+      std::vector<uint64_t> rows(part->rows());
+      for (uint64_t r = 0; r < rows.size(); ++r) rows[r] = r;
+      std::vector<Event> got;
+      perimeter::Status rs = part->ReadEvents(rows, &got);
+      if (!rs.ok()) {
+        std::fprintf(stderr, "read: %s\n", rs.ToString().c_str());
+        return 1;
+      }
+      for (const Event& e : got) {
+        again.Make(i++, &want);
+        if (!perimeter::store::testing::ExactEqual(want, e) && bad++ < 3) {
+          std::fprintf(stderr, "event %llu differs:\n%s\n%s\n",
+                       static_cast<unsigned long long>(i - 1), want.ToJson().c_str(),
+                       e.ToJson().c_str());
+        }
+      }
+    }
+    std::printf("verify                 %llu events read back, %llu differ\n",
+                static_cast<unsigned long long>(i), static_cast<unsigned long long>(bad));
+    if (bad > 0 || i != events) return 1;
   }
   s = store->Close();
   std::printf("directory              %.2f B/event on disk in total\n",

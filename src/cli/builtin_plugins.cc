@@ -2,6 +2,7 @@
 
 #include "filters/date.h"
 #include "filters/drop.h"
+#include "filters/geoip/geoip_filter.h"
 #include "filters/grok/grok_filter.h"
 #include "filters/kv.h"
 #include "filters/mutate.h"
@@ -11,6 +12,7 @@
 #include "outputs/file_output.h"
 #include "outputs/null_output.h"
 #include "outputs/stdout_output.h"
+#include "outputs/store_output.h"
 
 namespace perimeter {
 
@@ -23,6 +25,7 @@ const PluginRegistry& BuiltinPlugins() {
     r.Add(&kGeneratorInput);
     // filters
     r.Add(&kGrokFilter);
+    r.Add(&kGeoipFilter);
     r.Add(&kKvFilter);
     r.Add(&kDateFilter);
     r.Add(&kMutateFilter);
@@ -31,6 +34,8 @@ const PluginRegistry& BuiltinPlugins() {
     r.Add(&kNullOutput);
     r.Add(&kStdoutOutput);
     r.Add(&kFileOutput);
+    r.Add(&kStoreOutput);
+    r.Add(&kElasticsearchOutput);
     return r;
   }();
   return registry;

@@ -22,6 +22,9 @@ void PipelineSourceFlags::Register(CLI::App* cmd) {
   cmd->add_option("-w,--workers", workers, "worker threads (default: one per core)");
   cmd->add_option("-b,--batch-size", batch_size, "events per batch (default 125)");
   cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  cmd->add_option("--ecs-compatibility,--pipeline.ecs_compatibility", ecs_compatibility,
+                  "field layout of plugins: disabled (Logstash legacy names), v1 or v8")
+      ->check(CLI::IsMember({"disabled", "v1", "v8"}));
 }
 
 Result<Settings> PipelineSourceFlags::LoadSettings() const {
@@ -35,6 +38,7 @@ Result<Settings> PipelineSourceFlags::LoadSettings() const {
   if (workers >= 0) s.workers = workers;
   if (batch_size > 0) s.batch_size = batch_size;
   if (!log_level.empty()) s.log_level = log_level;
+  if (!ecs_compatibility.empty()) s.ecs_compatibility = ecs_compatibility;
   return s;
 }
 

@@ -20,6 +20,7 @@ struct PipelineSourceFlags {
   int workers = -1;                       // -w
   int batch_size = -1;                    // -b
   std::string log_level;                  // --log-level
+  std::string ecs_compatibility;          // --ecs-compatibility
 
   void Register(CLI::App* cmd);
   // Settings from --settings (or ./perimeter.toml when present), then flags on top.

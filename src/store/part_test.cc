@@ -1,0 +1,270 @@
+#include "store/part.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "store/byte_coding.h"
+#include "store/part_writer.h"
+#include "store/random_events.h"
+
+namespace perimeter::store {
+namespace {
+
+using testing::ExactEqual;
+using testing::RandomEvents;
+
+std::shared_ptr<const Part> WriteInMemory(const std::vector<Event>& events) {
+  RowSet rows;
+  for (const Event& e : events) rows.AppendEvent(e);
+  rows.Seal();
+  PartWriter writer(PartWriterOptions{}, nullptr);
+  const RowSet* sets[] = {&rows};
+  EXPECT_TRUE(WriteRows(&writer, sets).ok());
+  EXPECT_TRUE(writer.Finish().ok());
+  auto part = Part::FromBytes(writer.TakeBytes(), "test");
+  EXPECT_TRUE(part.ok()) << part.status().ToString();
+  return *part;
+}
+
+// Events sorted by time the way the writer sorts them (stable).
+std::vector<Event> SortedByTime(std::vector<Event> events) {
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.timestamp() < b.timestamp(); });
+  return events;
+}
+
+TEST(Part, RandomEventsComeBackExactly) {
+  RandomEvents gen(31);
+  std::vector<Event> events;
+  for (int i = 0; i < 4000; ++i)
+    events.push_back(gen.RandomEvent(static_cast<int64_t>(gen.Uniform(1000)) * 60'000'000'000));
+  auto part = WriteInMemory(events);
+  std::vector<Event> want = SortedByTime(events);
+  std::vector<uint64_t> rows(want.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  std::vector<Event> got;
+  Status s = part->ReadEvents(rows, &got);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (size_t i = 0; i < want.size(); ++i) {
+    ASSERT_TRUE(ExactEqual(want[i], got[i])) << i << "\n"
+                                             << want[i].ToJson() << "\n"
+                                             << got[i].ToJson();
+  }
+  uint64_t minutes = 0;
+  for (size_t g = 0; g < part->group_count(); ++g) {
+    for (uint32_t c : part->group(g).minute_counts) minutes += c;
+  }
+  EXPECT_EQ(minutes, events.size());
+}
+
+class FirewallPart : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    RandomEvents gen(32);
+    // More than one row group.
+    for (size_t i = 0; i < kRowGroupRows + 3000; ++i) {
+      events_->push_back(gen.FirewallEvent(1'700'000'000 + static_cast<int64_t>(i / 4)));
+    }
+    part_ = new std::shared_ptr<const Part>(WriteInMemory(*events_));
+  }
+  static void TearDownTestSuite() {
+    delete part_;
+    delete events_;
+  }
+  static inline std::vector<Event>* events_ = new std::vector<Event>();
+  static inline std::shared_ptr<const Part>* part_ = nullptr;
+};
+
+TEST_F(FirewallPart, EveryRowOfEveryGroupComesBack) {
+  const Part& part = **part_;
+  ASSERT_EQ(part.group_count(), 2u);
+  EXPECT_EQ(part.rows(), events_->size());
+  std::vector<uint64_t> rows = {0, 1, kRowGroupRows - 1, kRowGroupRows, part.rows() - 1};
+  std::vector<Event> got;
+  ASSERT_TRUE(part.ReadEvents(rows, &got).ok());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_TRUE(ExactEqual((*events_)[rows[i]], got[i])) << rows[i];
+  }
+  for (size_t g = 0; g < part.group_count(); ++g) {
+    auto set = part.ReadRowGroup(g);
+    ASSERT_TRUE(set.ok());
+    for (size_t r = 0; r < set->rows(); ++r) {
+      auto e = set->EventAt(r);
+      ASSERT_TRUE(e.ok());
+      ASSERT_TRUE(ExactEqual((*events_)[part.group(g).first_row + r], *e));
+    }
+  }
+}
+
+TEST_F(FirewallPart, BlocksDecodeIntoTypedVectors) {
+  const Part& part = **part_;
+  int ip = part.FindColumn("src_ip", ColumnType::kString);
+  int port = part.FindColumn("src_port", ColumnType::kString);
+  int geo_ip = part.FindColumn("geoip.ip", ColumnType::kString);
+  int country = part.FindColumn("geoip.country_name", ColumnType::kString);
+  int lat = part.FindColumn("geoip.latitude", ColumnType::kFloat);
+  int ts = part.FindColumn("@timestamp", ColumnType::kTimestamp);
+  ASSERT_TRUE(ip >= 0 && port >= 0 && geo_ip >= 0 && country >= 0 && lat >= 0 && ts >= 0);
+  EXPECT_EQ(part.block(ip, 0)->form, ValueForm::kIp);
+  EXPECT_EQ(part.block(geo_ip, 0)->encoding, BlockEncoding::kSameAs);
+  EXPECT_EQ(part.block(country, 0)->encoding, BlockEncoding::kDependent);
+  EXPECT_EQ(part.block(port, 0)->form, ValueForm::kDecimal);
+  const BlockMeta* tsb = part.block(ts, 0);
+  ASSERT_TRUE(tsb->has_int_range);
+  EXPECT_EQ(tsb->min_int, Timestamp::FromSeconds(1'700'000'000).nanos());
+
+  std::vector<size_t> cols = {static_cast<size_t>(ip),     static_cast<size_t>(port),
+                              static_cast<size_t>(geo_ip), static_cast<size_t>(country),
+                              static_cast<size_t>(lat),    static_cast<size_t>(ts)};
+  std::vector<ColumnBlock> blocks;
+  ASSERT_TRUE(part.ReadBlocks(cols, 1, &blocks).ok());
+  size_t first = part.group(1).first_row;
+  for (size_t r = 0; r < blocks[0].rows; ++r) {
+    const Event& e = (*events_)[first + r];
+    ASSERT_EQ(blocks[0].StringAt(r), e.GetTop("src_ip")->as_string());
+    ASSERT_EQ(std::to_string(blocks[1].ints[r]), e.GetTop("src_port")->as_string());
+    ASSERT_EQ(blocks[2].StringAt(r), e.GetTop("src_ip")->as_string());
+    ASSERT_EQ(blocks[3].StringAt(r),
+              e.GetTop("geoip")->as_object().Find("country_name")->as_string());
+    ASSERT_EQ(blocks[4].floats[r], e.GetTop("geoip")->as_object().Find("latitude")->as_float());
+    ASSERT_EQ(blocks[5].ints[r], e.timestamp().nanos());
+  }
+  // The IP dictionary carries binary addresses too.
+  ASSERT_EQ(blocks[0].ip_dictionary.size(), blocks[0].dictionary.size());
+  EXPECT_TRUE(blocks[0].ip_dictionary[0].v4());
+}
+
+TEST_F(FirewallPart, DictionariesSummarizeWithoutDecodingRows) {
+  const Part& part = **part_;
+  int country = part.FindColumn("geoip.country_name", ColumnType::kString);
+  auto dict = part.ReadDictionary(country, 0);
+  ASSERT_TRUE(dict.ok());
+  ASSERT_EQ(dict->values.size(), 4u);
+  uint64_t total = 0;
+  for (size_t i = 0; i < dict->counts.size(); ++i) {
+    total += dict->counts[i];
+    if (i > 0) {
+      EXPECT_GE(dict->counts[i - 1], dict->counts[i]);  // ordered by count
+    }
+  }
+  EXPECT_EQ(total, part.group(0).rows);
+  // Same counts as counting the decoded rows.
+  auto block = part.ReadBlock(country, 0);
+  ASSERT_TRUE(block.ok());
+  std::vector<uint64_t> counted(dict->values.size(), 0);
+  for (uint32_t code : block->codes) ++counted[code];
+  EXPECT_EQ(counted, dict->counts);
+}
+
+TEST_F(FirewallPart, TokenFilterSkipsBlocksWithoutTheToken) {
+  const Part& part = **part_;
+  int msg = part.FindColumn("message", ColumnType::kString);
+  ASSERT_EQ(part.block(msg, 0)->encoding, BlockEncoding::kTemplate);
+  for (const char* present : {"kernel", "syn", "eth0", "198.51.0.7"}) {
+    auto r = part.MayContainToken(msg, 0, present);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(*r) << present;
+  }
+  int skipped = 0;
+  for (const char* absent : {"sshd", "accepted", "198.51.99.1", "password", "reject", "udp"}) {
+    auto r = part.MayContainToken(msg, 0, absent);
+    ASSERT_TRUE(r.ok());
+    skipped += !*r;
+  }
+  EXPECT_GE(skipped, 5);
+  auto number = part.MayContainToken(msg, 0, "3389");  // not indexed: cannot skip
+  EXPECT_TRUE(*number);
+}
+
+TEST(PartFile, FlippedByteIsCorruptionAndOtherColumnsStillRead) {
+  std::string dir = ::testing::TempDir() + "/part_corrupt";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/p.part";
+  RandomEvents gen(33);
+  std::vector<Event> events;
+  for (int i = 0; i < 3000; ++i) events.push_back(gen.FirewallEvent(1'700'000'000 + i));
+  {
+    RowSet rows;
+    for (const Event& e : events) rows.AppendEvent(e);
+    rows.Seal();
+    auto file = FileSystem::Default()->NewWritableFile(path);
+    ASSERT_TRUE(file.ok());
+    PartWriter writer(PartWriterOptions{}, file->get());
+    const RowSet* sets[] = {&rows};
+    ASSERT_TRUE(WriteRows(&writer, sets).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+    ASSERT_TRUE((*file)->Close().ok());
+  }
+  auto clean = Part::OpenFile(path);
+  ASSERT_TRUE(clean.ok());
+  int port = (*clean)->FindColumn("src_port", ColumnType::kString);
+  int type = (*clean)->FindColumn("type", ColumnType::kString);
+  uint64_t offset = (*clean)->block(port, 0)->data.offset + 9;  // inside the frame body
+  clean->reset();
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char c;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(c ^ 0x40));
+  }
+  std::atomic<int> reported{0};
+  auto part = Part::OpenFile(path, [&](const Part&, const Status& s) {
+    EXPECT_EQ(s.code(), StatusCode::kCorruption);
+    ++reported;
+  });
+  ASSERT_TRUE(part.ok()) << "footer is intact, so the part opens";
+  auto bad = (*part)->ReadBlock(port, 0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(bad.status().message().find("src_port"), std::string::npos) << bad.status().message();
+  EXPECT_GE(reported.load(), 1);
+  auto good = (*part)->ReadBlock(type, 0);
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->StringAt(0), "iptables");
+  EXPECT_FALSE((*part)->Verify().ok());
+}
+
+TEST(PartFile, UnknownVersionIsRefusedWithAClearError) {
+  std::string path = ::testing::TempDir() + "/future.part";
+  PartWriter writer(PartWriterOptions{}, nullptr);
+  ASSERT_TRUE(writer.Finish().ok());
+  std::string bytes = writer.TakeBytes();
+  bytes[8] = 2;  // version 2, with a header checksum that matches
+  std::string header = bytes.substr(0, 12);
+  uint32_t sum = static_cast<uint32_t>(Checksum(header));
+  std::memcpy(bytes.data() + 12, &sum, 4);
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto part = Part::OpenFile(path);
+  ASSERT_FALSE(part.ok());
+  EXPECT_EQ(part.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(part.status().message().find("version 2"), std::string::npos);
+}
+
+TEST(PartFile, TruncatedFilesAreCorruption) {
+  std::vector<Event> events;
+  RandomEvents gen(34);
+  for (int i = 0; i < 100; ++i) events.push_back(gen.FirewallEvent(i));
+  RowSet rows;
+  for (const Event& e : events) rows.AppendEvent(e);
+  rows.Seal();
+  PartWriter writer(PartWriterOptions{}, nullptr);
+  const RowSet* sets[] = {&rows};
+  ASSERT_TRUE(WriteRows(&writer, sets).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  std::string bytes = writer.TakeBytes();
+  for (size_t cut : {size_t{0}, size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
+    auto part = Part::FromBytes(bytes.substr(0, cut), "cut");
+    ASSERT_FALSE(part.ok());
+    EXPECT_EQ(part.status().code(), StatusCode::kCorruption) << cut;
+  }
+}
+
+}  // namespace
+}  // namespace perimeter::store

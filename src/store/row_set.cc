@@ -1,0 +1,306 @@
+#include "store/row_set.h"
+
+#include <cstring>
+
+#include "store/value_codec.h"
+
+namespace perimeter::store {
+
+namespace {
+uint64_t ShareOf(uint64_t total, size_t part, size_t all) {
+  return all == 0 ? 0 : total * part / all;
+}
+}  // namespace
+
+const char* ColumnTypeName(ColumnType t) {
+  switch (t) {
+    case ColumnType::kNull:
+      return "null";
+    case ColumnType::kBool:
+      return "bool";
+    case ColumnType::kInt:
+      return "int";
+    case ColumnType::kFloat:
+      return "float";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kTimestamp:
+      return "timestamp";
+    case ColumnType::kValue:
+      return "value";
+  }
+  return "?";
+}
+
+std::string ColumnKey::DottedName() const {
+  std::string s;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (i > 0) s.push_back('.');
+    s += path[i];
+  }
+  return s;
+}
+
+std::string ColumnKey::Id() const {
+  std::string s;
+  for (const std::string& p : path) {
+    s += p;
+    s.push_back('\0');
+  }
+  s.push_back(static_cast<char>(type));
+  return s;
+}
+
+void ColumnData::PadTo(size_t rows) {
+  if (present.size() >= rows) return;
+  present.resize(rows, 0);
+  if (HasIntSlots(key.type)) ints.resize(rows, 0);
+  if (key.type == ColumnType::kFloat) floats.resize(rows, 0.0);
+  if (HasByteSlots(key.type)) ends.resize(rows, static_cast<uint32_t>(bytes.size()));
+}
+
+void ColumnData::AppendFrom(const ColumnData& src, size_t row) {
+  present.push_back(src.present[row]);
+  if (HasIntSlots(key.type)) ints.push_back(src.ints[row]);
+  if (key.type == ColumnType::kFloat) floats.push_back(src.floats[row]);
+  if (HasByteSlots(key.type)) {
+    bytes += src.StringAt(row);
+    ends.push_back(static_cast<uint32_t>(bytes.size()));
+  }
+}
+
+Value ColumnData::ValueAt(size_t row) const {
+  if (!present[row]) return Value();
+  switch (key.type) {
+    case ColumnType::kNull:
+      return Value();
+    case ColumnType::kBool:
+      return Value(ints[row] != 0);
+    case ColumnType::kInt:
+      return Value(ints[row]);
+    case ColumnType::kFloat:
+      return Value(floats[row]);
+    case ColumnType::kString:
+      return Value(StringAt(row));
+    case ColumnType::kTimestamp:
+      return Value(Timestamp(ints[row]));
+    case ColumnType::kValue: {
+      auto v = DecodeValueBlob(StringAt(row));
+      return v.ok() ? std::move(v).value() : Value();
+    }
+  }
+  return Value();
+}
+
+void SetCell(ColumnData* c, size_t row, const Value& v, ValueEncoder* encoder) {
+  c->PadTo(row);
+  c->present.push_back(1);
+  switch (c->key.type) {
+    case ColumnType::kNull:
+      break;
+    case ColumnType::kBool:
+      c->ints.push_back(v.as_bool() ? 1 : 0);
+      break;
+    case ColumnType::kInt:
+      c->ints.push_back(v.as_int());
+      break;
+    case ColumnType::kTimestamp:
+      c->ints.push_back(v.as_timestamp().nanos());
+      break;
+    case ColumnType::kFloat:
+      c->floats.push_back(v.as_float());
+      break;
+    case ColumnType::kString:
+      c->bytes += v.as_string();
+      c->ends.push_back(static_cast<uint32_t>(c->bytes.size()));
+      break;
+    case ColumnType::kValue:
+      encoder->Reset();
+      encoder->EncodeValue(v, &c->bytes);
+      c->ends.push_back(static_cast<uint32_t>(c->bytes.size()));
+      break;
+  }
+}
+
+int RowSet::FindColumn(const ColumnKey& key) const {
+  auto it = column_index_.find(key.Id());
+  return it == column_index_.end() ? -1 : static_cast<int>(it->second);
+}
+
+ColumnData& RowSet::GetOrAddColumn(const ColumnKey& key) {
+  auto [it, inserted] = column_index_.emplace(key.Id(), columns_.size());
+  if (inserted) {
+    ColumnData& c = columns_.emplace_back();
+    c.key = key;
+    c.PadTo(rows());
+    if (key.type == ColumnType::kTimestamp && key.path.size() == 1 && key.path[0] == "@timestamp") {
+      timestamp_column_ = static_cast<int>(it->second);
+    }
+  }
+  return columns_[it->second];
+}
+
+RowSet RowSet::Select(std::span<const uint32_t> rows) const {
+  RowSet out;
+  for (const ColumnData& c : columns_) {
+    ColumnData& d = out.GetOrAddColumn(c.key);
+    for (uint32_t r : rows) d.AppendFrom(c, r);
+  }
+  for (uint32_t r : rows) out.timestamps_.push_back(timestamps_[r]);
+  out.raw_bytes_ = ShareOf(raw_bytes_, rows.size(), this->rows());
+  out.Seal();
+  return out;
+}
+
+namespace {
+
+ColumnType LeafType(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull:
+      return ColumnType::kNull;
+    case Value::Type::kBool:
+      return ColumnType::kBool;
+    case Value::Type::kInt:
+      return ColumnType::kInt;
+    case Value::Type::kFloat:
+      return ColumnType::kFloat;
+    case Value::Type::kString:
+      return ColumnType::kString;
+    case Value::Type::kTimestamp:
+      return ColumnType::kTimestamp;
+    case Value::Type::kArray:
+    case Value::Type::kObject:
+      return ColumnType::kValue;
+  }
+  return ColumnType::kNull;
+}
+
+constexpr int8_t kNestedObject = -1;
+
+// Field names are short: compare them inline rather than through memcmp.
+inline bool SameKey(const std::string& a, const std::string& b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void RowSet::AppendEvent(const Event& event) {
+  timestamps_.push_back(0);  // AppendLeaf sets it from @timestamp
+  member_pos_ = 0;
+  member_chain_ok_ = true;
+  path_stack_.clear();
+  AppendObject(event.fields(), 0);
+}
+
+void RowSet::AppendObject(const Object& object, int depth) {
+  for (size_t i = 0; i < object.size(); ++i) {
+    const std::string& key = object.key(i);
+    const Value& v = object.value(i);
+    if (v.is_object() && !v.as_object().empty()) {
+      size_t pos = member_pos_++;
+      if (!(member_chain_ok_ && pos < member_cache_.size() && member_cache_[pos].depth == depth &&
+            member_cache_[pos].type == kNestedObject && SameKey(member_cache_[pos].key, key))) {
+        member_chain_ok_ = false;
+        MemberCacheEntry e{key, depth, kNestedObject, 0};
+        if (pos < member_cache_.size()) {
+          member_cache_[pos] = std::move(e);
+        } else {
+          member_cache_.push_back(std::move(e));
+        }
+      }
+      path_stack_.push_back(&key);
+      AppendObject(v.as_object(), depth + 1);
+      path_stack_.pop_back();
+      continue;
+    }
+    AppendLeaf(key, v, depth);
+  }
+}
+
+void RowSet::AppendLeaf(const std::string& key, const Value& value, int depth) {
+  ColumnType type = LeafType(value);
+  size_t column = ResolveColumn(key, type, depth);
+  size_t row = rows() - 1;
+  ColumnData& c = columns_[column];
+  if (c.present.size() > row) return;  // the same path twice in one event cannot happen; be safe
+  SetCell(&c, row, value, &value_encoder_);
+  if (static_cast<int>(column) == timestamp_column_) timestamps_.back() = c.ints.back();
+}
+
+size_t RowSet::ResolveColumn(const std::string& key, ColumnType type, int depth) {
+  size_t pos = member_pos_++;
+  if (member_chain_ok_ && pos < member_cache_.size()) {
+    const MemberCacheEntry& e = member_cache_[pos];
+    if (e.depth == depth && e.type == static_cast<int8_t>(type) && SameKey(e.key, key)) {
+      return e.column;
+    }
+  }
+  member_chain_ok_ = false;
+  ColumnKey ck;
+  ck.path.reserve(path_stack_.size() + 1);
+  for (const std::string* p : path_stack_) ck.path.push_back(*p);
+  ck.path.push_back(key);
+  ck.type = type;
+  auto [it, inserted] = column_index_.emplace(ck.Id(), columns_.size());
+  if (inserted) {
+    ColumnData& c = columns_.emplace_back();
+    c.key = std::move(ck);
+    if (depth == 0 && type == ColumnType::kTimestamp && key == "@timestamp") {
+      timestamp_column_ = static_cast<int>(it->second);
+    }
+  }
+  MemberCacheEntry e{key, depth, static_cast<int8_t>(type), it->second};
+  if (pos < member_cache_.size()) {
+    member_cache_[pos] = std::move(e);
+  } else {
+    member_cache_.push_back(std::move(e));
+  }
+  return it->second;
+}
+
+void RowSet::Seal() {
+  for (ColumnData& c : columns_) c.PadTo(rows());
+}
+
+Result<Event> RowSet::EventAt(size_t row) const {
+  Event e;
+  Object& fields = e.fields();
+  fields.Reserve(columns_.size());
+  for (const ColumnData& c : columns_) {
+    if (!c.present[row]) continue;
+    Value v;
+    if (c.key.type == ColumnType::kValue) {
+      auto decoded = DecodeValueBlob(c.StringAt(row));
+      if (!decoded.ok()) return decoded.status();
+      v = std::move(decoded).value();
+    } else {
+      v = c.ValueAt(row);
+    }
+    Object* obj = &fields;
+    for (size_t i = 0; i + 1 < c.key.path.size(); ++i) {
+      Value& next = obj->GetOrInsert(c.key.path[i]);
+      if (!next.is_object()) next = Object();
+      obj = &next.as_object();
+    }
+    obj->Set(c.key.path.back(), std::move(v));
+  }
+  return e;
+}
+
+size_t RowSet::MemoryBytes() const {
+  size_t n = timestamps_.capacity() * 8;
+  for (const ColumnData& c : columns_) {
+    n += c.present.capacity() + c.ints.capacity() * 8 + c.floats.capacity() * 8 +
+         c.ends.capacity() * 4 + c.bytes.capacity();
+  }
+  return n;
+}
+
+}  // namespace perimeter::store
