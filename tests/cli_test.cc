@@ -156,3 +156,53 @@ TEST_F(CliTest, SighupReloadsAndKeepsTheOldPipelineWhenTheNewOneIsInvalid) {
 
 }  // namespace
 }  // namespace perimeter::testing
+
+namespace perimeter::testing {
+namespace {
+
+// The seed's own config (examples/), file path pointed at a temp file, run on tests/data lines:
+// rubydebug output with the fields the seed's post shows, and no `ttl` (the seed pattern's `.*`
+// eats it, in Logstash too).
+TEST_F(CliTest, SeedConfigPrintsTheFieldsTheSeedShows) {
+  std::string config = ReadFile("examples/seed-geoiptables.conf");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    config.replace(config.find(from), from.size(), to);
+  };
+  replace("/var/log/iptables.log", Path("iptables.log"));
+  WriteFile(Path("seed.conf"), config);
+  WriteFile(Path("iptables.log"), "");
+  ChildProcess check({kBinary, "check", "-f", Path("seed.conf"), "--ecs-compatibility",
+                      "disabled"},
+                     dir_);
+  ASSERT_EQ(check.Wait(10000), 0) << check.Stderr();
+
+  ChildProcess p({kBinary, "run", "-f", Path("seed.conf"), "--ecs-compatibility", "disabled",
+                  "--data-dir", Path("data")},
+                 dir_);
+  ASSERT_TRUE(WaitUntil(10000, [&] { return p.Stderr().find("pipeline started") != std::string::npos; }))
+      << p.Stderr();
+  std::string lines = ReadFile("tests/data/iptables-sample.log");
+  WriteFile(Path("iptables.log"), lines);  // appended after start: the seed reads from the end
+  ASSERT_TRUE(WaitUntil(10000, [&] {
+    return p.Stdout().find("this line is not a firewall line") != std::string::npos;
+  })) << p.Stderr();
+  p.Signal(SIGTERM);
+  ASSERT_EQ(p.Wait(10000), 0) << p.Stderr();
+  std::string out = p.Stdout();
+  for (const char* field :
+       {"\"in_device\" => \"venet0\"", "\"src_ip\" => \"81.2.69.160\"", "\"proto\" => \"TCP\"",
+        "\"src_port\" => \"51955\"", "\"dst_port\" => \"22\"", "\"country_code2\" => \"GB\"",
+        "\"country_code3\" => \"GBR\"", "\"country_name\" => \"United Kingdom\"",
+        "\"continent_code\" => \"EU\"", "\"type\" => \"iptables\"", "\"coordinates\" => [",
+        "\"_grokparsefailure\""}) {
+    EXPECT_NE(out.find(field), std::string::npos) << field << "\n" << out.substr(0, 3000);
+  }
+  EXPECT_EQ(out.find("\"ttl\""), std::string::npos);
+  // [geoip][coordinates] converted to floats: [lon, lat] printed as bare numbers.
+  size_t c = out.find("\"coordinates\" => [");
+  ASSERT_NE(c, std::string::npos);
+  EXPECT_NE(out.substr(c, 80).find("[0] -0.09"), std::string::npos) << out.substr(c, 80);
+}
+
+}  // namespace
+}  // namespace perimeter::testing

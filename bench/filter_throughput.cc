@@ -1,0 +1,149 @@
+// filter_throughput: the issue-3 pipelines over a generated iptables log, one worker, median of
+// --runs, side by side in one run:
+//   raw      PCRE2 JIT match of the expanded %{IPTABLES} regex over the file's lines (ceiling)
+//   grok     file → grok(IPTABLES) → null
+//   seed     file → grok(IPTABLES) + geoip + add_field/mutate (the seed's pipeline) → null
+//   kv       file → kv + geoip → null
+//
+//   build/bench/filter_throughput --file /tmp/perimeter-bench/iptables-2m.log --runs 5
+#include <fmt/format.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+#include "bench_pipeline.h"
+#include "filters/grok/grok_filter.h"
+#include "pipeline/plugin_config.h"
+
+using namespace perimeter;
+
+namespace {
+
+// Matches every line of the file with the grok filter's compiled regex: what grok costs before
+// it builds any field. Returns lines/s (wall) and lines per CPU-second.
+std::pair<double, double> RawPcre2(const std::string& path, uint64_t* lines_out) {
+  Object options, match;
+  match.Set("message", "%{IPTABLES}");
+  options.Set("match", std::move(match));
+  options.Set("ecs_compatibility", "disabled");
+  auto config = PluginConfig::FromObject(kGrokFilter, options);
+  auto plugin = kGrokFilter.create(*config, PluginContext{});
+  auto* filter = static_cast<grok::GrokFilter*>(plugin->get());
+  const pcre2_code* code = filter->pattern(0, 0).code();
+  pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
+  auto t0 = std::chrono::steady_clock::now();
+  double c0 = bench::CpuSeconds();
+  int fd = ::open(path.c_str(), O_RDONLY);
+  std::string buf(1 << 20, '\0');
+  size_t have = 0;
+  uint64_t lines = 0, matched = 0;
+  for (;;) {
+    ssize_t r = ::read(fd, buf.data() + have, buf.size() - have);
+    if (r <= 0) break;
+    have += static_cast<size_t>(r);
+    size_t start = 0;
+    for (;;) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
+      if (nl == nullptr) break;
+      size_t len = static_cast<size_t>(nl - (buf.data() + start));
+      matched += pcre2_jit_match(code, reinterpret_cast<PCRE2_SPTR>(buf.data() + start), len, 0,
+                                 0, md, nullptr) > 0;
+      ++lines;
+      start += len + 1;
+    }
+    std::memmove(buf.data(), buf.data() + start, have - start);
+    have -= start;
+  }
+  ::close(fd);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double cpu = bench::CpuSeconds() - c0;
+  pcre2_match_data_free(md);
+  if (matched != lines) fmt::print("  raw: {} of {} lines matched\n", matched, lines);
+  *lines_out = lines;
+  return {static_cast<double>(lines) / secs, static_cast<double>(lines) / cpu};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"grok/kv/geoip pipeline throughput"};
+  std::string file = "/tmp/perimeter-bench/iptables-2m.log";
+  int runs = 5;
+  std::vector<std::string> only;
+  app.add_option("--file", file, "iptables log (make one with build/bench/loggen)");
+  app.add_option("--runs", runs, "repetitions; medians are reported");
+  app.add_option("--only", only, "run only these: raw grok seed kv");
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::warn);
+  if (!std::filesystem::exists(file)) {
+    fmt::print(stderr, "{} not found: build/bench/loggen --lines 2000000 --out {}\n", file, file);
+    return 1;
+  }
+  const uint64_t lines = bench::CountLines(file);
+  auto wanted = [&](const char* name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
+  std::string input = fmt::format(
+      "input {{ file {{ path => \"{}\" start_position => \"beginning\" sincedb_path => "
+      "\"/dev/null\" }} }}\n",
+      file);
+  const std::pair<const char*, std::string> pipelines[] = {
+      {"grok", "filter { grok { match => { \"message\" => \"%{IPTABLES}\" } } }"},
+      {"seed",
+       R"(filter {
+  grok { match => { "message" => "%{IPTABLES}" } }
+  if [src_ip] {
+    geoip {
+      source => "src_ip"
+      target => "geoip"
+      add_field => [ "[geoip][coordinates]", "%{[geoip][longitude]}" ]
+      add_field => [ "[geoip][coordinates]", "%{[geoip][latitude]}" ]
+    }
+    mutate { convert => [ "[geoip][coordinates]", "float" ] }
+  }
+})"},
+      {"kv", R"(filter {
+  kv { whitespace => "strict" }
+  geoip { source => "SRC" target => "geoip" }
+})"},
+  };
+  fmt::print("{} lines of {}, {} runs, 1 worker\n", lines, file, runs);
+  double raw_cpu = 0;
+  if (wanted("raw")) {
+    std::vector<double> wall, cpu;
+    for (int i = 0; i < runs; ++i) {
+      uint64_t n = 0;
+      auto [w, c] = RawPcre2(file, &n);
+      wall.push_back(w);
+      cpu.push_back(c);
+    }
+    raw_cpu = bench::Median(cpu);
+    fmt::print("{:<6} {:>8.3f} M lines/s wall  {:>8.3f} M lines/CPU-s\n", "raw",
+               bench::Median(wall) / 1e6, raw_cpu / 1e6);
+  }
+  for (const auto& [name, filter] : pipelines) {
+    if (!wanted(name)) continue;
+    std::vector<double> wall, cpu;
+    long rss_max = 0;
+    for (int i = 0; i < runs; ++i) {
+      auto r = bench::RunPipeline(input + filter + "\noutput { null { } }\n", lines, 1);
+      if (!r.ok()) {
+        fmt::print(stderr, "{}: {}\n", name, r.status().message());
+        return 1;
+      }
+      wall.push_back(r->rate());
+      cpu.push_back(r->cpu_rate());
+      rss_max = std::max(rss_max, r->rss_max_kib);
+    }
+    fmt::print("{:<6} {:>8.3f} M events/s wall  {:>8.3f} M events/CPU-s  RSS max {} MiB", name,
+               bench::Median(wall) / 1e6, bench::Median(cpu) / 1e6, rss_max / 1024);
+    if (raw_cpu > 0 && std::string_view(name) == "grok") {
+      fmt::print("  (grok costs {:.2f}x the raw match, per CPU-second)", raw_cpu / bench::Median(cpu));
+    }
+    fmt::print("\n");
+  }
+  return 0;
+}
