@@ -344,6 +344,7 @@ int main(int argc, char** argv) {
       make_batch(i, n);
       double t = ThreadCpu();
       auto rs = std::make_shared<RowSet>();
+      rs->ExpectRows(n);
       for (size_t k = 0; k < n; ++k) rs->AppendEvent(batch_events[k]);
       rs->Seal();
       sets.push_back(rs);

@@ -135,6 +135,7 @@ Status EventStore::Append(std::span<const Event* const> events,
   // The record carries the batch as columns: built once, used by the WAL and the memtable.
   Writer w;
   w.rows = std::make_shared<RowSet>();
+  w.rows->ExpectRows(events.size());
   for (const Event* e : events) w.rows->AppendEvent(*e);
   w.rows->Seal();
   PutVarint(&w.payload, checkpoints.size());
@@ -185,11 +186,18 @@ Status EventStore::Append(std::span<const Event* const> events,
 Status EventStore::CommitGroup(std::vector<Writer*>& group) {
   std::lock_guard<std::mutex> wl(wal_mu_);
   if (!wal_) return Status::Unavailable("store " + options_.path + " is closed");
-  std::string buf;
+  // Headers and payloads go out as pieces: the payloads (most of the bytes) are not copied.
+  std::vector<std::string> headers;
+  std::vector<std::string_view> pieces;
+  headers.reserve(group.size());
   uint64_t lsn = last_lsn_;
-  for (Writer* x : group) AppendWalRecord(&buf, kWalRecordCommit, ++lsn, x->payload);
+  for (Writer* x : group) {
+    headers.push_back(WalRecordHeader(kWalRecordCommit, ++lsn, x->payload));
+    pieces.push_back(headers.back());
+    pieces.push_back(x->payload);
+  }
   uint64_t before = wal_->size();
-  Status s = wal_->Write(buf);
+  Status s = wal_->WritePieces(pieces);
   if (s.ok()) {
     s = wal_->Sync();
     if (!s.ok()) {

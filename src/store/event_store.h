@@ -5,9 +5,10 @@
 //
 // For the `store` output plugin:
 //   auto store = EventStore::Open(options);            // recovers; see recovery()
-//   Status s = store->Append(events, {{"file:/var/log/x", blob}});
+//   Status s = store->Append(events, Checkpoint{"file:/var/log/x", blob});
 //   // OK: durable, acknowledge. Unavailable: disk full or flushes behind; retry with back-off.
 //   store->LastCheckpoint("file:/var/log/x");          // what the input last committed
+// Bigger batches are cheaper (one fsync each); concurrent Appends share fsyncs (group commit).
 // For the query engine: GetSnapshot() (snapshot.h), then Part's scan API (part.h).
 #pragma once
 

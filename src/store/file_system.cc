@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,6 +44,40 @@ class PosixWritableFile final : public WritableFile {
       }
       size_ += static_cast<uint64_t>(n);
       data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::OK();
+  }
+  Status AppendPieces(std::span<const std::string_view> pieces) override {
+    // IOV_MAX is at least 1024 on Linux; larger sets go in several calls.
+    constexpr size_t kMaxIov = 1024;
+    std::vector<struct iovec> iov;
+    size_t i = 0;
+    while (i < pieces.size()) {
+      iov.clear();
+      size_t bytes = 0;
+      for (; i < pieces.size() && iov.size() < kMaxIov; ++i) {
+        if (pieces[i].empty()) continue;
+        iov.push_back({const_cast<char*>(pieces[i].data()), pieces[i].size()});
+        bytes += pieces[i].size();
+      }
+      size_t done = 0;
+      size_t first = 0;
+      while (done < bytes) {
+        ssize_t n = ::writev(fd_, iov.data() + first, static_cast<int>(iov.size() - first));
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return FileError("write", path_, errno);
+        }
+        size_ += static_cast<uint64_t>(n);
+        done += static_cast<size_t>(n);
+        // Skip what was written; a short write continues inside an iovec.
+        size_t left = static_cast<size_t>(n);
+        while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+        if (first < iov.size() && left > 0) {
+          iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+          iov[first].iov_len -= left;
+        }
+      }
     }
     return Status::OK();
   }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,11 @@ class WritableFile {
   virtual ~WritableFile() = default;
   // Appends all of `data`; on failure some prefix may have been written (see size()).
   virtual Status Append(std::string_view data) = 0;
+  // Appends the pieces in order (one writev where the platform has it).
+  virtual Status AppendPieces(std::span<const std::string_view> pieces) {
+    for (std::string_view p : pieces) RETURN_IF_ERROR(Append(p));
+    return Status::OK();
+  }
   // fdatasync: the bytes appended so far survive a crash.
   virtual Status Sync() = 0;
   // Cuts the file back to `size` bytes (undoing a failed append).

@@ -369,7 +369,9 @@ inline uint32_t CountByte(const char* p, size_t n, uint8_t b) {
     std::memcpy(&w, p + i, 8);
     uint64_t x = w ^ pattern;                      // zero bytes where equal
     uint64_t nonzero = ((x & kLow7) + kLow7) | x;  // high bit set in each non-zero byte
-    count += static_cast<uint32_t>(std::popcount(~nonzero & ~kLow7));
+    // One bit per equal byte at bit 7 of its byte; summing the bytes counts them (no popcnt
+    // instruction is assumed).
+    count += static_cast<uint32_t>((((~nonzero & ~kLow7) >> 7) * kOnes) >> 56);
   }
   for (; i < n; ++i) count += static_cast<uint8_t>(p[i]) == b;
   return count;

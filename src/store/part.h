@@ -11,6 +11,9 @@
 //     MayContainToken(c, g, token) lets free-text search skip the block;
 //     ReadBlocks({c1, c2}, g) decodes columns into typed vectors (column_block.h);
 //   ReadEvents(rows) returns whole events for hits (row = group(g).first_row + row in group).
+// Columns are found by dotted name (FindColumns: one per type the field had). A group's rows
+// are in @timestamp order; a part holds one UTC day. Blocks of a group wholly inside a query's
+// time range can be answered from group(g).minute_counts and ReadDictionary counts alone.
 #pragma once
 
 #include <cstdint>

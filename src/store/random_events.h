@@ -1,7 +1,8 @@
 // Test support for the store's tests: random events of every shape the store must keep
 // (nested objects, arrays, every value type, sparse and mixed-type fields, IP and decimal
 // strings, lines that share structure), firewall-shaped events, and exact comparison (types
-// included, member order ignored). Header-only; used by *_test.cc only.
+// included, member order ignored). Header-only; used by the store's tests and
+// bench/store_ingest (--verify), never by the store itself.
 #pragma once
 
 #include <cmath>

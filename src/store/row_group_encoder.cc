@@ -135,8 +135,19 @@ void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
   // A sample tells high-cardinality columns (messages, ports) early, before hashing them all.
   constexpr size_t kSampleRows = 1024;
   size_t seen = 0;
+  size_t prev = rows;  // the previous present row
   for (size_t r = 0; r < rows; ++r) {
     if (!c.present[r]) continue;
+    // Repeats of the previous row (constant fields, runs) skip the hash table.
+    if (prev < rows && RowsEqual(c, prev, r)) {
+      uint32_t code = c.codes[prev];
+      ++c.counts[code];
+      c.codes[r] = code;
+      prev = r;
+      ++seen;
+      continue;
+    }
+    prev = r;
     if (++seen == kSampleRows && c.first_row.size() * 4 > kSampleRows * 3) {
       c.codes.clear();
       c.first_row.clear();
@@ -256,11 +267,11 @@ void RowGroupEncoder::EncodeDict(const std::vector<GatheredColumn>& columns,
       break;
     case ColumnType::kString: {
       bool all_ip = true, all_decimal = true;
-      for (uint32_t code : order) {
-        std::string_view s = c.strings[c.first_row[code]];
-        IpBytes ip;
+      ips_.resize(n);
+      for (uint32_t r = 0; r < n; ++r) {
+        std::string_view s = c.strings[c.first_row[order[r]]];
         int64_t v;
-        if (all_ip && !ParseCanonicalIp(s, &ip)) all_ip = false;
+        if (all_ip && !ParseCanonicalIp(s, &ips_[r])) all_ip = false;
         if (all_decimal && !ParseCanonicalDecimal(s, &v)) all_decimal = false;
         if (!all_ip && !all_decimal) break;
       }
@@ -289,13 +300,12 @@ void RowGroupEncoder::EncodeDict(const std::vector<GatheredColumn>& columns,
     size_t base = dict_.size();
     dict_.resize(base + (n + 7) / 8, '\0');
     for (uint32_t r = 0; r < n; ++r) {
-      IpBytes ip;
-      ParseCanonicalIp(c.strings[c.first_row[order[r]]], &ip);
-      if (!ip.v4()) dict_[base + r / 8] |= static_cast<char>(1u << (r % 8));
+      if (!ips_[r].v4()) dict_[base + r / 8] |= static_cast<char>(1u << (r % 8));
     }
   }
   bool first = true;
-  for (uint32_t code : order) {
+  for (uint32_t r = 0; r < n; ++r) {
+    uint32_t code = order[r];
     size_t row = c.first_row[code];
     switch (form) {
       case ValueForm::kInt: {
@@ -326,8 +336,7 @@ void RowGroupEncoder::EncodeDict(const std::vector<GatheredColumn>& columns,
         break;
       }
       case ValueForm::kIp: {
-        IpBytes ip;
-        ParseCanonicalIp(c.strings[row], &ip);
+        const IpBytes& ip = ips_[r];
         if (ip.v4()) {
           dict_.append(reinterpret_cast<const char*>(ip.bytes + 12), 4);
         } else {

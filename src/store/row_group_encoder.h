@@ -69,7 +69,8 @@ class RowGroupEncoder {
   bool token_filters_;
   uint64_t base_offset_ = 0;
   std::string* out_ = nullptr;
-  std::string data_, dict_;  // scratch
+  std::string data_, dict_;   // scratch
+  std::vector<IpBytes> ips_;  // scratch: parsed IP dictionary entries
 };
 
 }  // namespace perimeter::store

@@ -197,6 +197,18 @@ void RowSet::AppendEvent(const Event& event) {
   member_chain_ok_ = true;
   path_stack_.clear();
   AppendObject(event.fields(), 0);
+  if (rows() == 1 && expected_rows_ > 1) {
+    timestamps_.reserve(expected_rows_);
+    for (ColumnData& c : columns_) {
+      c.present.reserve(expected_rows_);
+      if (HasIntSlots(c.key.type)) c.ints.reserve(expected_rows_);
+      if (c.key.type == ColumnType::kFloat) c.floats.reserve(expected_rows_);
+      if (HasByteSlots(c.key.type)) {
+        c.ends.reserve(expected_rows_);
+        c.bytes.reserve(expected_rows_ * (c.bytes.size() + c.bytes.size() / 4 + 1));
+      }
+    }
+  }
 }
 
 void RowSet::AppendObject(const Object& object, int depth) {

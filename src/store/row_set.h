@@ -88,6 +88,9 @@ class RowSet {
   // Adds one event as a row (metadata and cancelled flag are not stored). Keeps no pointer to
   // the event. After the last append, call Seal().
   void AppendEvent(const Event& event);
+  // How many events are coming: after the first, column buffers are sized for all of them
+  // (growing by doubling would copy every message a second time).
+  void ExpectRows(size_t rows) { expected_rows_ = rows; }
   // Pads every column to rows(); required before reading.
   void Seal();
   // A new set holding only `rows` (ascending) of this one.
@@ -129,7 +132,8 @@ class RowSet {
   size_t member_pos_ = 0;
   bool member_chain_ok_ = true;
   std::vector<const std::string*> path_stack_;
-  int timestamp_column_ = -1;   // the @timestamp column, whose values also fill timestamps_
+  int timestamp_column_ = -1;  // the @timestamp column, whose values also fill timestamps_
+  size_t expected_rows_ = 0;
   ValueEncoder value_encoder_;  // for `value` cells
 };
 

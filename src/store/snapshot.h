@@ -15,7 +15,8 @@ class Snapshot {
  public:
   explicit Snapshot(std::vector<std::shared_ptr<const Part>> parts);
 
-  // Every part, ordered by (day, first timestamp); in-memory parts included (in_memory()).
+  // Every part, ordered by (day, first timestamp). In-memory parts (in_memory(), id 0) hold the
+  // events appended but not yet flushed; they read like the others.
   const std::vector<std::shared_ptr<const Part>>& parts() const { return parts_; }
   // Parts that may hold events with from_ns ≤ @timestamp < to_ns.
   std::vector<std::shared_ptr<const Part>> PartsInRange(int64_t from_ns, int64_t to_ns) const;

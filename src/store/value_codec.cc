@@ -5,10 +5,11 @@
 namespace perimeter::store {
 
 void ValueEncoder::Reset() {
+  position_ = 0;
+  if (keys_.empty()) return;  // arrays of scalars never fill the table: nothing to clear
   keys_.clear();
   key_index_.clear();
   predicted_.clear();
-  position_ = 0;
 }
 
 void ValueEncoder::EncodeKey(const std::string& key, std::string* out) {

@@ -9,6 +9,20 @@
 
 namespace perimeter::store {
 
+std::string WalRecordHeader(uint8_t type, uint64_t lsn, std::string_view payload) {
+  std::string h;
+  PutFixed32(&h, static_cast<uint32_t>(payload.size()));
+  h.push_back(static_cast<char>(type));
+  PutFixed64(&h, lsn);
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, h.data() + 4, 9);
+  XXH3_64bits_update(state, payload.data(), payload.size());
+  PutFixed64(&h, XXH3_64bits_digest(state));
+  XXH3_freeState(state);
+  return h;
+}
+
 void AppendWalRecord(std::string* out, uint8_t type, uint64_t lsn, std::string_view payload) {
   size_t start = out->size();
   PutFixed32(out, static_cast<uint32_t>(payload.size()));
@@ -61,6 +75,21 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Create(FileSystem* fs, const std::
   std::unique_ptr<WalWriter> w(new WalWriter(std::move(file), path, first_lsn));
   w->good_size_ = header.size();
   return w;
+}
+
+Status WalWriter::WritePieces(std::span<const std::string_view> pieces) {
+  uint64_t bytes = 0;
+  for (std::string_view p : pieces) bytes += p.size();
+  Status s = file_->AppendPieces(pieces);
+  if (s.ok()) {
+    good_size_ += bytes;
+    return s;
+  }
+  Status t = file_->Truncate(good_size_);
+  if (!t.ok()) {
+    return Status::IOError(s.message() + "; and cutting the WAL back failed too: " + t.message());
+  }
+  return s;
 }
 
 Status WalWriter::Write(std::string_view records) {

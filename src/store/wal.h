@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,9 @@ namespace perimeter::store {
 
 // Appends one record (wal_format.h) to `out`.
 void AppendWalRecord(std::string* out, uint8_t type, uint64_t lsn, std::string_view payload);
+// The record's header alone (length, type, LSN, checksum): written before the payload, so the
+// payload need not be copied.
+std::string WalRecordHeader(uint8_t type, uint64_t lsn, std::string_view payload);
 // "<dir>/<first lsn, 20 digits>.wal"; and the LSN back from a file name (0 when not a segment).
 std::string WalSegmentPath(const std::string& dir, uint64_t first_lsn);
 uint64_t WalSegmentFirstLsn(std::string_view file_name);
@@ -31,6 +35,8 @@ class WalWriter {
   // Appends already-encoded records. On failure the segment is cut back to its last whole
   // record, so a failed write (disk full) leaves nothing half-written; the error is returned.
   Status Write(std::string_view records);
+  // As Write, for records in pieces (headers and payloads), in one system call.
+  Status WritePieces(std::span<const std::string_view> pieces);
   Status Sync() { return file_->Sync(); }
   // Cuts the segment back to `size` bytes (records written but not synced).
   Status CutTo(uint64_t size) {
