@@ -6,7 +6,12 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DPERIMETER_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test bench clean format
+# Unit tests that also run under ASan+UBSan (CI runs `make test test-asan`).
+ASAN_TESTS = core config pipeline filters filters_grok filters_geoip inputs_file store query server
+empty :=
+space := $(empty) $(empty)
+
+.PHONY: all deps configure build run test test-asan bench clean format
 
 all: build
 
@@ -20,10 +25,15 @@ build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 run: build
-	./$(BUILD)/perimeter run $(ARGS)
+	./scripts/run $(ARGS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DPERIMETER_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j$(JOBS) --target $(addsuffix _tests,$(ASAN_TESTS))
+	ctest --test-dir build-asan --output-on-failure -j$(JOBS) -R '^($(subst $(space),|,$(ASAN_TESTS)))$$'
 
 bench: build
 	./bench/run_all.sh

@@ -75,7 +75,7 @@ TEST_F(CliTest, RunsStdinToJsonLinesWithLogstashFields) {
             "input { stdin { type => \"iptables\" ecs_compatibility => disabled } }\n"
             "filter { if [type] == \"iptables\" { } }\n"
             "output { stdout { codec => json_lines } }\n");
-  ChildProcess p({kBinary, "run", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
   p.WriteStdin("first line\nsecond \"quoted\" line\n");
   p.CloseStdin();
   ASSERT_EQ(p.Wait(10000), 0) << p.Stderr();
@@ -98,7 +98,7 @@ TEST_F(CliTest, SigtermDrainsEveryEventHandedOver) {
   WriteFile(Path("p.conf"),
             "input { generator { count => 0 ecs_compatibility => disabled } }\n"
             "output { file { path => \"" + Path("out.json") + "\" } }\n");
-  ChildProcess p({kBinary, "run", "-f", Path("p.conf"), "-w", "2", "--data-dir", Path("data")},
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "-w", "2", "--data-dir", Path("data")},
                  dir_);
   ASSERT_TRUE(WaitUntil(10000, [&] { return ReadFile(Path("out.json")).size() > 100000; }));
   p.Signal(SIGTERM);
@@ -125,7 +125,7 @@ TEST_F(CliTest, SighupReloadsAndKeepsTheOldPipelineWhenTheNewOneIsInvalid) {
                                   "\" } }\n");
   };
   config("one");
-  ChildProcess p({kBinary, "run", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
   auto field_of_line = [&](size_t i) -> std::string {
     auto lines = Lines(ReadFile(Path("out.json")));
     if (lines.size() <= i) return "";
@@ -176,7 +176,7 @@ TEST_F(CliTest, SeedConfigPrintsTheFieldsTheSeedShows) {
                      dir_);
   ASSERT_EQ(check.Wait(10000), 0) << check.Stderr();
 
-  ChildProcess p({kBinary, "run", "-f", Path("seed.conf"), "--ecs-compatibility", "disabled",
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("seed.conf"), "--ecs-compatibility", "disabled",
                   "--data-dir", Path("data")},
                  dir_);
   ASSERT_TRUE(WaitUntil(10000, [&] { return p.Stderr().find("pipeline started") != std::string::npos; }))

@@ -41,7 +41,7 @@ TEST(StoreCrash, FileToStoreKeepsEveryLineExactlyOnceAcrossKills) {
   };
   auto run = [&] {
     return std::make_unique<ChildProcess>(
-        std::vector<std::string>{kBinary, "run", "-f", dir + "/p.conf", "--data-dir",
+        std::vector<std::string>{kBinary, "run", "--no-server", "-f", dir + "/p.conf", "--data-dir",
                                  dir + "/data", "-w", "2", "-b", "50"},
         dir);
   };

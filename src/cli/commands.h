@@ -13,5 +13,11 @@ CommandRunner AddRunCommand(CLI::App& app);
 CommandRunner AddCheckCommand(CLI::App& app);
 CommandRunner AddVersionCommand(CLI::App& app);
 CommandRunner AddGrokCommand(CLI::App& app);
+CommandRunner AddServeCommand(CLI::App& app);
+CommandRunner AddPasswdCommand(CLI::App& app);
+CommandRunner AddApiKeyCommand(CLI::App& app);
+CommandRunner AddSearchCommand(CLI::App& app);
+CommandRunner AddTopCommand(CLI::App& app);
+CommandRunner AddStatsCommand(CLI::App& app);
 
 }  // namespace perimeter

@@ -15,6 +15,12 @@ int main(int argc, char** argv) {
   add(perimeter::AddCheckCommand(app));
   add(perimeter::AddVersionCommand(app));
   add(perimeter::AddGrokCommand(app));
+  add(perimeter::AddServeCommand(app));
+  add(perimeter::AddPasswdCommand(app));
+  add(perimeter::AddApiKeyCommand(app));
+  add(perimeter::AddSearchCommand(app));
+  add(perimeter::AddTopCommand(app));
+  add(perimeter::AddStatsCommand(app));
   CLI11_PARSE(app, argc, argv);
   for (auto& [cmd, run] : commands) {
     if (cmd->parsed()) return run();

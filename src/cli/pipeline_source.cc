@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/builtin_plugins.h"
+#include "cli/default_pipeline.h"
 #include "config/config_loader.h"
 #include "config/parser.h"
 #include "pipeline/pipeline_compiler.h"
@@ -22,6 +23,11 @@ void PipelineSourceFlags::Register(CLI::App* cmd) {
   cmd->add_option("-w,--workers", workers, "worker threads (default: one per core)");
   cmd->add_option("-b,--batch-size", batch_size, "events per batch (default 125)");
   cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  cmd->add_option("--firewall-log", firewall_logs,
+                  "without -f: the firewall log(s) the default pipeline follows "
+                  "(default /var/log/iptables.log)");
+  cmd->add_option("--listen", listen, "HTTPS address of the dashboard/API (server.listen)");
+  cmd->add_flag("--no-server", no_server, "do not start the HTTPS server (server.enabled)");
   cmd->add_option("--ecs-compatibility,--pipeline.ecs_compatibility", ecs_compatibility,
                   "field layout of plugins: disabled (Logstash legacy names), v1 or v8")
       ->check(CLI::IsMember({"disabled", "v1", "v8"}));
@@ -39,6 +45,9 @@ Result<Settings> PipelineSourceFlags::LoadSettings() const {
   if (batch_size > 0) s.batch_size = batch_size;
   if (!log_level.empty()) s.log_level = log_level;
   if (!ecs_compatibility.empty()) s.ecs_compatibility = ecs_compatibility;
+  if (!listen.empty()) s.server.listen = listen;
+  if (no_server) s.server_enabled = false;
+  s.Finish();
   return s;
 }
 
@@ -50,7 +59,9 @@ Result<std::unique_ptr<CompiledPipeline>> LoadPipeline(const PipelineSourceFlags
   }
   if (!flags.config_text.empty()) files.push_back({"config string", flags.config_text});
   if (files.empty()) {
-    return Status::InvalidArgument("no pipeline given: use -f FILE (or -e 'input { ... }')");
+    std::vector<std::string> logs = flags.firewall_logs;
+    if (logs.empty()) logs.push_back("/var/log/iptables.log");
+    files.push_back({"default pipeline", DefaultPipeline(logs)});
   }
   ASSIGN_OR_RETURN(config::PipelineAst ast, config::ParsePipeline(std::move(files)));
   PluginContext ctx;

@@ -21,6 +21,9 @@ struct PipelineSourceFlags {
   int batch_size = -1;                    // -b
   std::string log_level;                  // --log-level
   std::string ecs_compatibility;          // --ecs-compatibility
+  std::string listen;                     // --listen
+  bool no_server = false;                 // --no-server
+  std::vector<std::string> firewall_logs;  // --firewall-log, for the default pipeline
 
   void Register(CLI::App* cmd);
   // Settings from --settings (or ./perimeter.toml when present), then flags on top.

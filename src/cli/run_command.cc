@@ -10,6 +10,8 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/dashboard_server.h"
+#include "cli/default_pipeline.h"
 #include "cli/pipeline_source.h"
 #include "pipeline/pipeline_runner.h"
 
@@ -94,6 +96,17 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
   RunnerOptions options{settings->EffectiveWorkers(), 0};
   auto runner = std::make_unique<PipelineRunner>(std::move(pipeline).value(), options);
   runner->Start();
+  std::unique_ptr<DashboardServer> server;
+  if (settings->server_enabled) {
+    auto started = DashboardServer::Start(*settings, [&runner] { return runner->Stats(); });
+    if (!started.ok()) {
+      spdlog::error("the HTTPS server did not start: {}", started.status().message());
+      runner->RequestStop();
+      runner->Wait();
+      return 1;
+    }
+    server = std::move(started).value();
+  }
   spdlog::info("pipeline started: {} worker(s), batch size {}, data dir {}", options.workers,
                settings->batch_size, settings->data_dir);
 
@@ -114,6 +127,10 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
       }
     } else if (sig == SIGHUP && !stopping) {
       spdlog::info("SIGHUP received: reloading the pipeline config");
+      if (server) {
+        Status st = server->Reload();
+        if (!st.ok()) spdlog::error("server reload failed, keeping the old certificate: {}", st.message());
+      }
       auto reloaded_settings = flags.LoadSettings();
       auto next = reloaded_settings.ok() ? LoadPipeline(flags, *reloaded_settings)
                                          : Result<std::unique_ptr<CompiledPipeline>>(
@@ -141,6 +158,7 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
     if (runner->WaitFor(0)) break;  // every input ended (stdin EOF, generator count)
   }
   runner->Wait();
+  server.reset();
   if (stats_ms > 0) {
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_stats)
                          .count();
@@ -158,7 +176,18 @@ CommandRunner AddRunCommand(CLI::App& app) {
   auto stats = std::make_shared<std::string>();
   flags->Register(cmd);
   cmd->add_option("--stats-interval", *stats, "log per-plugin counters every interval (e.g. 10s)");
-  return [flags, stats] { return Run(*flags, *stats); };
+  auto print_default = std::make_shared<bool>(false);
+  cmd->add_flag("--print-default-pipeline", *print_default,
+                "print the pipeline used without -f, in the Logstash language, and exit");
+  return [flags, stats, print_default] {
+    if (*print_default) {
+      std::vector<std::string> logs = flags->firewall_logs;
+      if (logs.empty()) logs.push_back("/var/log/iptables.log");
+      fmt::print("{}", DefaultPipeline(logs));
+      return 0;
+    }
+    return Run(*flags, *stats);
+  };
 }
 
 }  // namespace perimeter

@@ -64,6 +64,73 @@ Result<Settings> Settings::Load(const std::string& path) {
           return fail(pn, fmt::format("unknown setting pipeline.{}", p));
         }
       }
+    } else if (k == "server") {
+      if (!node.is_table()) return fail(node, "[server] must be a table");
+      for (auto&& [sk, sn] : *node.as_table()) {
+        std::string key(sk.str());
+        auto str = [&](std::string* out) -> Status {
+          auto v = sn.value<std::string>();
+          if (!v) return fail(sn, fmt::format("server.{} must be a string", key));
+          *out = *v;
+          return Status::OK();
+        };
+        auto seconds = [&](std::chrono::seconds* out) -> Status {
+          auto v = sn.value<int64_t>();
+          if (!v || *v <= 0) return fail(sn, fmt::format("server.{} must be seconds > 0", key));
+          *out = std::chrono::seconds(*v);
+          return Status::OK();
+        };
+        ServerOptions& o = s.server;
+        if (key == "enabled") {
+          auto v = sn.value<bool>();
+          if (!v) return fail(sn, "server.enabled must be true or false");
+          s.server_enabled = *v;
+        } else if (key == "listen") {
+          RETURN_IF_ERROR(str(&o.listen));
+        } else if (key == "tls") {
+          auto v = sn.value<bool>();
+          if (!v) return fail(sn, "server.tls must be true or false");
+          o.tls = *v;
+        } else if (key == "tls_cert") {
+          RETURN_IF_ERROR(str(&o.tls_cert));
+        } else if (key == "tls_key") {
+          RETURN_IF_ERROR(str(&o.tls_key));
+        } else if (key == "users_file") {
+          RETURN_IF_ERROR(str(&o.users_file));
+        } else if (key == "redirect_listen") {
+          RETURN_IF_ERROR(str(&o.redirect_listen));
+        } else if (key == "session_idle_timeout") {
+          RETURN_IF_ERROR(seconds(&o.session_idle_timeout));
+        } else if (key == "session_absolute_timeout") {
+          RETURN_IF_ERROR(seconds(&o.session_absolute_timeout));
+        } else if (key == "request_timeout") {
+          RETURN_IF_ERROR(seconds(&o.request_timeout));
+        } else if (key == "keep_alive_timeout") {
+          RETURN_IF_ERROR(seconds(&o.keep_alive_timeout));
+        } else if (key == "max_body_bytes" || key == "max_connections" || key == "threads") {
+          auto v = sn.value<int64_t>();
+          if (!v || *v <= 0) return fail(sn, fmt::format("server.{} must be a number > 0", key));
+          if (key == "max_body_bytes") o.max_body_bytes = static_cast<size_t>(*v);
+          if (key == "max_connections") o.max_connections = static_cast<size_t>(*v);
+          if (key == "threads") o.threads = static_cast<int>(*v);
+        } else {
+          return fail(sn, fmt::format("unknown setting server.{}", key));
+        }
+      }
+    } else if (k == "store") {
+      if (!node.is_table()) return fail(node, "[store] must be a table");
+      for (auto&& [sk, sn] : *node.as_table()) {
+        std::string key(sk.str());
+        auto v = sn.value<std::string>();
+        if (!v) return fail(sn, fmt::format("store.{} must be a string", key));
+        if (key == "retention") {
+          s.retention = *v;
+        } else if (key == "max_disk") {
+          s.max_disk = *v;
+        } else {
+          return fail(sn, fmt::format("unknown setting store.{}", key));
+        }
+      }
     } else if (k == "log") {
       if (!node.is_table()) return fail(node, "[log] must be a table");
       for (auto&& [lk, ln] : *node.as_table()) {
@@ -90,7 +157,32 @@ ecs_compatibility = "v8"     # field names of plugins: "disabled" (legacy), "v1"
 
 [log]
 level = "info"               # trace, debug, info, warn, error
+
+[server]
+enabled = true               # `perimeter run` also serves the dashboard and API
+listen = "127.0.0.1:8443"    # any non-loopback address needs tls = true and a user
+tls = true                   # no tls_cert/tls_key: a self-signed certificate in data_dir/tls
+tls_cert = ""                # e.g. /etc/letsencrypt/live/HOST/fullchain.pem (reloaded on SIGHUP)
+tls_key = ""
+users_file = ""              # htpasswd file; default data_dir/htpasswd (perimeter passwd add USER)
+redirect_listen = ""         # e.g. "0.0.0.0:80": plain HTTP that only redirects to HTTPS
+session_idle_timeout = 1800
+session_absolute_timeout = 43200
+request_timeout = 30
+keep_alive_timeout = 60
+max_body_bytes = 16777216
+max_connections = 256
+threads = 2
+
+[store]
+retention = ""               # e.g. "90d": days older than this are dropped
+max_disk = ""                # e.g. "20GB": oldest days dropped beyond this
 )";
+}
+
+void Settings::Finish() {
+  server.data_dir = data_dir;
+  if (server.users_file.empty()) server.users_file = data_dir + "/htpasswd";
 }
 
 int Settings::EffectiveWorkers() const {

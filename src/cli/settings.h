@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "server/server_options.h"
 
 namespace perimeter {
 
@@ -14,6 +15,12 @@ struct Settings {
   int batch_size = 125;
   std::string ecs_compatibility = "v8";  // pipeline-wide default for plugins
   std::string log_level = "info";
+  // [server]: the HTTPS server started by `perimeter run` (and `perimeter serve`).
+  bool server_enabled = true;
+  ServerOptions server;  // users_file defaults to <data_dir>/htpasswd (see Finish())
+  // [store]: retention of the event store.
+  std::string retention = "";
+  std::string max_disk = "";
   std::string source;  // the file the settings came from, "" for the defaults
 
   // Reads a TOML file; unknown keys and wrong types are errors naming the key and line.
@@ -21,6 +28,9 @@ struct Settings {
   // Documented example of every setting with its default, for `perimeter settings --print`.
   static std::string DefaultsToml();
   int EffectiveWorkers() const;
+  // Fills settings that derive from others (server.data_dir, server.users_file) once every
+  // override is applied.
+  void Finish();
 };
 
 }  // namespace perimeter

@@ -9,7 +9,7 @@
 
 #include "core/status.h"
 #include "core/timestamp.h"
-#include "filters/time_zone.h"
+#include "core/time_zone.h"
 #include "pipeline/plugin.h"
 #include "pipeline/plugin_config.h"
 #include "pipeline/plugin_spec.h"

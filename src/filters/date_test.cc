@@ -8,7 +8,7 @@
 
 #include "filters/filter_testing.h"
 #include "filters/joda_format.h"
-#include "filters/time_zone.h"
+#include "core/time_zone.h"
 
 namespace perimeter {
 namespace {

@@ -15,7 +15,7 @@
 
 #include "core/status.h"
 #include "core/timestamp.h"
-#include "filters/time_zone.h"
+#include "core/time_zone.h"
 
 namespace perimeter {
 

@@ -1,4 +1,4 @@
-#include "filters/time_zone.h"
+#include "core/time_zone.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,0 +1,37 @@
+// HyperLogLog: an estimate of the number of distinct values, from their 64-bit hashes, for the
+// `cardinality` aggregation. Exact while small (the hashes themselves are kept), then 2^14
+// one-byte registers (16 KiB, standard error 0.81%) with Ertl's improved estimator, which needs
+// no bias tables. A plain value; one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace perimeter::query {
+
+class HyperLogLog {
+ public:
+  static constexpr int kPrecision = 14;
+  static constexpr uint32_t kRegisters = 1u << kPrecision;
+  // Below this many distinct hashes the sketch keeps them (exact count, less memory than the
+  // registers): terms buckets with a cardinality sub-aggregation are mostly small.
+  static constexpr size_t kExactLimit = 1024;
+
+  void Add(uint64_t hash);
+  void Merge(const HyperLogLog& other);
+  uint64_t Estimate() const;
+  bool exact() const { return registers_.empty(); }
+  size_t MemoryBytes() const { return registers_.size() + hashes_.size() * 8 + sizeof(*this); }
+
+ private:
+  void AddToRegisters(uint64_t hash);
+  void ToRegisters();
+
+  std::vector<uint64_t> hashes_;  // exact mode: distinct hashes, open addressing (0 = empty)
+  size_t hash_count_ = 0;
+  bool has_zero_hash_ = false;      // the hash 0 is the empty marker, so it is counted here
+  std::vector<uint8_t> registers_;  // dense mode
+};
+
+}  // namespace perimeter::query
