@@ -32,8 +32,8 @@ struct RunResult {
   double cpu_rate() const { return static_cast<double>(events) / cpu_seconds; }
 };
 
-inline Result<RunResult> RunPipeline(const std::string& config_text, uint64_t expected,
-                                     int workers, const std::string& ecs = "disabled") {
+inline Result<RunResult> RunPipeline(const std::string& config_text, uint64_t expected, int workers,
+                                     const std::string& ecs = "disabled") {
   ASSIGN_OR_RETURN(auto ast, config::ParsePipeline({{"bench.conf", config_text}}));
   PluginContext ctx;
   ctx.data_dir = "/tmp/perimeter-bench/data";
@@ -74,9 +74,8 @@ inline uint64_t CountLines(const std::string& path) {
   std::vector<char> buf(1 << 20);
   uint64_t n = 0;
   for (ssize_t r; (r = ::read(fd, buf.data(), buf.size())) > 0;) {
-    for (const char* p = buf.data(); (p = static_cast<const char*>(
-                                           std::memchr(p, '\n', buf.data() + r - p))) != nullptr;
-         ++p) {
+    for (const char* p = buf.data();
+         (p = static_cast<const char*>(std::memchr(p, '\n', buf.data() + r - p))) != nullptr; ++p) {
       ++n;
     }
   }

@@ -46,11 +46,12 @@ std::pair<double, double> RawPcre2(const std::string& path, uint64_t* lines_out)
     have += static_cast<size_t>(r);
     size_t start = 0;
     for (;;) {
-      const char* nl = static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
+      const char* nl =
+          static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
       if (nl == nullptr) break;
       size_t len = static_cast<size_t>(nl - (buf.data() + start));
-      matched += pcre2_jit_match(code, reinterpret_cast<PCRE2_SPTR>(buf.data() + start), len, 0,
-                                 0, md, nullptr) > 0;
+      matched += pcre2_jit_match(code, reinterpret_cast<PCRE2_SPTR>(buf.data() + start), len, 0, 0,
+                                 md, nullptr) > 0;
       ++lines;
       start += len + 1;
     }
@@ -141,7 +142,8 @@ int main(int argc, char** argv) {
     fmt::print("{:<6} {:>8.3f} M events/s wall  {:>8.3f} M events/CPU-s  RSS max {} MiB", name,
                bench::Median(wall) / 1e6, bench::Median(cpu) / 1e6, rss_max / 1024);
     if (raw_cpu > 0 && std::string_view(name) == "grok") {
-      fmt::print("  (grok costs {:.2f}x the raw match, per CPU-second)", raw_cpu / bench::Median(cpu));
+      fmt::print("  (grok costs {:.2f}x the raw match, per CPU-second)",
+                 raw_cpu / bench::Median(cpu));
     }
     fmt::print("\n");
   }

@@ -26,7 +26,8 @@ uint32_t RandomPublicIpv4(std::mt19937_64& rng) {
     uint32_t ip = static_cast<uint32_t>(rng());
     uint32_t a = ip >> 24, b = (ip >> 16) & 0xff;
     if (a == 0 || a == 10 || a == 127 || a >= 224 || (a == 169 && b == 254) ||
-        (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168) || (a == 100 && b >= 64 && b < 128))
+        (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168) ||
+        (a == 100 && b >= 64 && b < 128))
       continue;
     return ip;
   }
@@ -141,10 +142,9 @@ int main(int argc, char** argv) {
       fmt::format_to(std::back_inserter(buf), "PROTO=UDP SPT={} DPT={} LEN={}\n",
                      1024 + rng() % 64000, rng() % 2 ? 53 : 123, 8 + rng() % 100);
     } else {
-      fmt::format_to(std::back_inserter(buf),
-                     "PROTO=TCP SPT={} DPT={} WINDOW={} RES=0x00 SYN URGP=0\n",
-                     1024 + rng() % 64000, kPorts[rng() % std::size(kPorts)],
-                     rng() % 2 ? 14600 : 65535);
+      fmt::format_to(
+          std::back_inserter(buf), "PROTO=TCP SPT={} DPT={} WINDOW={} RES=0x00 SYN URGP=0\n",
+          1024 + rng() % 64000, kPorts[rng() % std::size(kPorts)], rng() % 2 ? 14600 : 65535);
     }
   };
   for (uint64_t i = 0; i < lines; ++i) {

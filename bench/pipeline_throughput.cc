@@ -12,7 +12,6 @@
 
 using namespace perimeter;
 
-
 int main(int argc, char** argv) {
   CLI::App app{"file input -> null output throughput"};
   std::string file = "/tmp/perimeter-bench/iptables-10m.log";
@@ -44,11 +43,11 @@ int main(int argc, char** argv) {
     double rate = r->rate();
     rates.push_back(rate);
     cpu_rates.push_back(r->cpu_rate());
-    fmt::print("run {}: {} lines in {:.2f} s = {:.2f} M lines/s ({:.2f} CPU-s, both threads); "
-               "RSS first {} MiB, max {} MiB, last {} MiB\n",
-               i + 1, r->events, r->seconds, rate / 1e6, r->cpu_seconds,
-               r->rss_first_kib / 1024,
-               r->rss_max_kib / 1024, r->rss_last_kib / 1024);
+    fmt::print(
+        "run {}: {} lines in {:.2f} s = {:.2f} M lines/s ({:.2f} CPU-s, both threads); "
+        "RSS first {} MiB, max {} MiB, last {} MiB\n",
+        i + 1, r->events, r->seconds, rate / 1e6, r->cpu_seconds, r->rss_first_kib / 1024,
+        r->rss_max_kib / 1024, r->rss_last_kib / 1024);
   }
   fmt::print("median: {:.2f} M lines/s wall, {:.2f} M lines per CPU-second ({} workers, {} runs)\n",
              bench::Median(rates) / 1e6, bench::Median(cpu_rates) / 1e6, workers, runs);

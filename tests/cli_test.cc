@@ -1,7 +1,6 @@
 // Whole-binary tests of the `perimeter` command: check, run, signals, reload.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <set>
 #include <sstream>
@@ -54,8 +53,7 @@ TEST_F(CliTest, CheckNamesEveryUnknownPluginWithItsLine) {
   EXPECT_NE(err.find("bad.conf:3:3: error: unknown filter plugin 'nosuchfilter'"),
             std::string::npos)
       << err;
-  EXPECT_NE(err.find("bad.conf:4:3: error: unknown filter plugin 'otherfilter'"),
-            std::string::npos)
+  EXPECT_NE(err.find("bad.conf:4:3: error: unknown filter plugin 'otherfilter'"), std::string::npos)
       << err;
 }
 
@@ -75,7 +73,8 @@ TEST_F(CliTest, RunsStdinToJsonLinesWithLogstashFields) {
             "input { stdin { type => \"iptables\" ecs_compatibility => disabled } }\n"
             "filter { if [type] == \"iptables\" { } }\n"
             "output { stdout { codec => json_lines } }\n");
-  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")},
+                 dir_);
   p.WriteStdin("first line\nsecond \"quoted\" line\n");
   p.CloseStdin();
   ASSERT_EQ(p.Wait(10000), 0) << p.Stderr();
@@ -97,9 +96,11 @@ TEST_F(CliTest, RunsStdinToJsonLinesWithLogstashFields) {
 TEST_F(CliTest, SigtermDrainsEveryEventHandedOver) {
   WriteFile(Path("p.conf"),
             "input { generator { count => 0 ecs_compatibility => disabled } }\n"
-            "output { file { path => \"" + Path("out.json") + "\" } }\n");
-  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "-w", "2", "--data-dir", Path("data")},
-                 dir_);
+            "output { file { path => \"" +
+                Path("out.json") + "\" } }\n");
+  ChildProcess p(
+      {kBinary, "run", "--no-server", "-f", Path("p.conf"), "-w", "2", "--data-dir", Path("data")},
+      dir_);
   ASSERT_TRUE(WaitUntil(10000, [&] { return ReadFile(Path("out.json")).size() > 100000; }));
   p.Signal(SIGTERM);
   ASSERT_EQ(p.Wait(20000), 0) << p.Stderr();
@@ -125,7 +126,8 @@ TEST_F(CliTest, SighupReloadsAndKeepsTheOldPipelineWhenTheNewOneIsInvalid) {
                                   "\" } }\n");
   };
   config("one");
-  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")}, dir_);
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("p.conf"), "--data-dir", Path("data")},
+                 dir_);
   auto field_of_line = [&](size_t i) -> std::string {
     auto lines = Lines(ReadFile(Path("out.json")));
     if (lines.size() <= i) return "";
@@ -171,16 +173,16 @@ TEST_F(CliTest, SeedConfigPrintsTheFieldsTheSeedShows) {
   replace("/var/log/iptables.log", Path("iptables.log"));
   WriteFile(Path("seed.conf"), config);
   WriteFile(Path("iptables.log"), "");
-  ChildProcess check({kBinary, "check", "-f", Path("seed.conf"), "--ecs-compatibility",
-                      "disabled"},
+  ChildProcess check({kBinary, "check", "-f", Path("seed.conf"), "--ecs-compatibility", "disabled"},
                      dir_);
   ASSERT_EQ(check.Wait(10000), 0) << check.Stderr();
 
-  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("seed.conf"), "--ecs-compatibility", "disabled",
-                  "--data-dir", Path("data")},
+  ChildProcess p({kBinary, "run", "--no-server", "-f", Path("seed.conf"), "--ecs-compatibility",
+                  "disabled", "--data-dir", Path("data")},
                  dir_);
-  ASSERT_TRUE(WaitUntil(10000, [&] { return p.Stderr().find("pipeline started") != std::string::npos; }))
-      << p.Stderr();
+  ASSERT_TRUE(WaitUntil(10000, [&] {
+    return p.Stderr().find("pipeline started") != std::string::npos;
+  })) << p.Stderr();
   std::string lines = ReadFile("tests/data/iptables-sample.log");
   WriteFile(Path("iptables.log"), lines);  // appended after start: the seed reads from the end
   ASSERT_TRUE(WaitUntil(10000, [&] {

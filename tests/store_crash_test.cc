@@ -2,15 +2,13 @@
 // moments while lines are being appended; after each restart the store opens cleanly and, in the
 // end, every line is stored exactly once (the file input's positions ride in the store's WAL
 // record with the events, so "stored" and "read up to here" cannot come apart).
-#include <signal.h>
-
 #include <gtest/gtest.h>
-
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <map>
-#include <thread>
 #include <random>
+#include <thread>
 
 #include "inputs/file/checkpoint_store.h"
 #include "process.h"
@@ -20,7 +18,7 @@ namespace perimeter::testing {
 namespace {
 
 const std::string kBinary = PERIMETER_BINARY;
-constexpr int kKills = 6;           // restarts killed mid-ingest
+constexpr int kKills = 6;  // restarts killed mid-ingest
 constexpr int kLinesPerRound = 4000;
 
 TEST(StoreCrash, FileToStoreKeepsEveryLineExactlyOnceAcrossKills) {
@@ -28,8 +26,8 @@ TEST(StoreCrash, FileToStoreKeepsEveryLineExactlyOnceAcrossKills) {
   std::string log = dir + "/fw.log";
   std::string sincedb = dir + "/data/sincedb-fw";
   WriteFile(dir + "/p.conf", "input { file { path => \"" + log +
-                                 "\" start_position => \"beginning\" sincedb_path => \"" +
-                                 sincedb + "\" } }\noutput { store { } }\n");
+                                 "\" start_position => \"beginning\" sincedb_path => \"" + sincedb +
+                                 "\" } }\noutput { store { } }\n");
   std::mt19937 rng(12345);
   int next = 0;
   auto append = [&](int n) {

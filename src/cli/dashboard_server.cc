@@ -37,8 +37,7 @@ Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(
   spdlog::info("dashboard and API on {}://{} (users: {})", scheme, settings.server.listen,
                settings.server.users_file);
   if (settings.server.tls) {
-    spdlog::info("TLS certificate SHA-256 fingerprint: {}",
-                 d->server_->certificate_fingerprint());
+    spdlog::info("TLS certificate SHA-256 fingerprint: {}", d->server_->certificate_fingerprint());
   }
   return d;
 }

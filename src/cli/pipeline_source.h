@@ -13,16 +13,16 @@
 namespace perimeter {
 
 struct PipelineSourceFlags {
-  std::vector<std::string> config_paths;  // -f, repeatable
-  std::string config_text;                // -e
-  std::string settings_path;              // --settings
-  std::string data_dir;                   // --data-dir
-  int workers = -1;                       // -w
-  int batch_size = -1;                    // -b
-  std::string log_level;                  // --log-level
-  std::string ecs_compatibility;          // --ecs-compatibility
-  std::string listen;                     // --listen
-  bool no_server = false;                 // --no-server
+  std::vector<std::string> config_paths;   // -f, repeatable
+  std::string config_text;                 // -e
+  std::string settings_path;               // --settings
+  std::string data_dir;                    // --data-dir
+  int workers = -1;                        // -w
+  int batch_size = -1;                     // -b
+  std::string log_level;                   // --log-level
+  std::string ecs_compatibility;           // --ecs-compatibility
+  std::string listen;                      // --listen
+  bool no_server = false;                  // --no-server
   std::vector<std::string> firewall_logs;  // --firewall-log, for the default pipeline
 
   void Register(CLI::App* cmd);

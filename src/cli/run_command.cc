@@ -1,9 +1,8 @@
 // `perimeter run -f PIPELINE.conf`: runs a pipeline until its inputs end or a signal arrives.
 // SIGINT/SIGTERM drain in-flight events and flush outputs (a second one aborts retries);
 // SIGHUP reloads the config, keeping the old pipeline when the new one is invalid.
-#include <signal.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -121,7 +120,8 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
         spdlog::warn("second signal: giving up on pending output retries");
         runner->Abort();
       } else {
-        spdlog::info("{} received: draining in-flight events", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        spdlog::info("{} received: draining in-flight events",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
         stopping = true;
         runner->RequestStop();
       }
@@ -129,12 +129,13 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
       spdlog::info("SIGHUP received: reloading the pipeline config");
       if (server) {
         Status st = server->Reload();
-        if (!st.ok()) spdlog::error("server reload failed, keeping the old certificate: {}", st.message());
+        if (!st.ok())
+          spdlog::error("server reload failed, keeping the old certificate: {}", st.message());
       }
       auto reloaded_settings = flags.LoadSettings();
-      auto next = reloaded_settings.ok() ? LoadPipeline(flags, *reloaded_settings)
-                                         : Result<std::unique_ptr<CompiledPipeline>>(
-                                               reloaded_settings.status());
+      auto next = reloaded_settings.ok()
+                      ? LoadPipeline(flags, *reloaded_settings)
+                      : Result<std::unique_ptr<CompiledPipeline>>(reloaded_settings.status());
       if (!next.ok()) {
         spdlog::error("reload failed, the running pipeline goes on unchanged:\n{}",
                       next.status().message());
@@ -160,8 +161,8 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
   runner->Wait();
   server.reset();
   if (stats_ms > 0) {
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_stats)
-                         .count();
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_stats).count();
     LogStats(*runner, std::max(elapsed, 1e-3), &last_out);
   }
   spdlog::info("pipeline stopped");

@@ -1,7 +1,7 @@
 // `perimeter serve`: the HTTPS server (dashboard, API, bulk ingest) on an existing data dir,
 // without a pipeline. `perimeter passwd` / `perimeter apikey`: users and API keys.
-#include <signal.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -14,7 +14,8 @@
 namespace perimeter {
 
 CommandRunner AddServeCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("serve", "serve the dashboard and API for a data dir (no pipeline)");
+  auto* cmd =
+      app.add_subcommand("serve", "serve the dashboard and API for a data dir (no pipeline)");
   auto flags = std::make_shared<PipelineSourceFlags>();
   flags->Register(cmd);
   return [flags] {

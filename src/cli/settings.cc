@@ -1,16 +1,16 @@
 #include "cli/settings.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <thread>
-#include <toml++/toml.h>
 
 namespace perimeter {
 
 namespace {
 
-constexpr int kMaxWorkers = 256;       // beyond this, threads only contend
-constexpr int kMaxBatchSize = 65536;   // bounds the memory one batch can hold
+constexpr int kMaxWorkers = 256;      // beyond this, threads only contend
+constexpr int kMaxBatchSize = 65536;  // bounds the memory one batch can hold
 
 std::string Where(const toml::node& n) {
   const auto& s = n.source();

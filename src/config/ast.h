@@ -74,8 +74,8 @@ struct Branch {
 struct Statement {
   enum class Kind { kPlugin, kIf };
   Kind kind = Kind::kPlugin;
-  PluginNode plugin;              // kPlugin
-  std::vector<Branch> branches;   // kIf: if, else if..., optional else last
+  PluginNode plugin;             // kPlugin
+  std::vector<Branch> branches;  // kIf: if, else if..., optional else last
 };
 
 enum class SectionKind { kInput, kFilter, kOutput };

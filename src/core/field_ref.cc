@@ -16,8 +16,8 @@ Result<FieldRef> FieldRef::Parse(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     if (text[i] != '[') {
-      return Status::InvalidArgument("field reference '" + std::string(text) + "': expected '[' at offset " +
-                                     std::to_string(i));
+      return Status::InvalidArgument("field reference '" + std::string(text) +
+                                     "': expected '[' at offset " + std::to_string(i));
     }
     size_t close = text.find(']', i + 1);
     if (close == std::string_view::npos) {

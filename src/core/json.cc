@@ -43,8 +43,9 @@ Result<Value> ParseJson(std::string_view text) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
-    return Status::InvalidArgument("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) +
-                                   ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+    return Status::InvalidArgument("invalid JSON at offset " +
+                                   std::to_string(doc.GetErrorOffset()) + ": " +
+                                   rapidjson::GetParseError_En(doc.GetParseError()));
   }
   return FromRapid(doc);
 }

@@ -46,7 +46,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -72,10 +72,10 @@ class [[nodiscard]] Result {
 #define PERIMETER_CONCAT(a, b) PERIMETER_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::perimeter::Status _st = (expr);          \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)         \
+  do {                                \
+    ::perimeter::Status _st = (expr); \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo())`: unwraps a Result or returns its Status.

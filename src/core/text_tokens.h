@@ -16,8 +16,8 @@ namespace perimeter {
 template <typename Fn>
 void ForEachToken(std::string_view text, std::string* scratch, Fn&& fn) {
   auto is_token_char = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-' || c >= 0x80;
   };
   size_t i = 0;
   while (i < text.size()) {

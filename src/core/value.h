@@ -54,10 +54,10 @@ class Value {
   Value() = default;
   Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  Value(T i) : v_(static_cast<int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
-  Value(double d) : v_(d) {}                   // NOLINT(google-explicit-constructor)
-  Value(std::string s) : v_(std::move(s)) {}   // NOLINT(google-explicit-constructor)
+  requires(!std::same_as<T, bool>) Value(T i)
+      : v_(static_cast<int64_t>(i)) {}               // NOLINT(google-explicit-constructor)
+  Value(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
+  Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
   Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
   Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
   Value(Timestamp t) : v_(t) {}                      // NOLINT(google-explicit-constructor)

@@ -84,7 +84,8 @@ TEST(Event, MetadataIsNotSerialized) {
   Event e = Event::FromMessage("hi", Timestamp::FromSeconds(0));
   e.Set(FieldRef::Of("[@metadata][index]"), "x");
   EXPECT_EQ(e.Get(FieldRef::Of("[@metadata][index]"))->as_string(), "x");
-  EXPECT_EQ(e.ToJson(), R"({"message":"hi","@version":"1","@timestamp":"1970-01-01T00:00:00.000Z"})");
+  EXPECT_EQ(e.ToJson(),
+            R"({"message":"hi","@version":"1","@timestamp":"1970-01-01T00:00:00.000Z"})");
 }
 
 TEST(Event, TagsStayUnique) {

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "core/status.h"
-#include "core/timestamp.h"
 #include "core/time_zone.h"
+#include "core/timestamp.h"
 #include "pipeline/plugin.h"
 #include "pipeline/plugin_config.h"
 #include "pipeline/plugin_spec.h"

@@ -6,9 +6,9 @@
 #include <iterator>
 #include <random>
 
+#include "core/time_zone.h"
 #include "filters/filter_testing.h"
 #include "filters/joda_format.h"
-#include "core/time_zone.h"
 
 namespace perimeter {
 namespace {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/timestamp.h"
 #include "core/time_zone.h"
+#include "core/timestamp.h"
 
 namespace perimeter {
 

@@ -61,10 +61,15 @@ const PluginSpec kGeneratorInput = {
             {"message", OptionType::kString, Value("Hello world!"), "the line to emit"},
             {"lines", OptionType::kArray, {}, "several lines, emitted in turn (overrides message)"},
             {"count", OptionType::kNumber, Value(0), "how many rounds; 0 = forever"},
-            {"ecs_compatibility", OptionType::kString, {}, "disabled, v1 or v8", false,
+            {"ecs_compatibility",
+             OptionType::kString,
+             {},
+             "disabled, v1 or v8",
+             false,
              {"disabled", "v1", "v8"}},
         },
-    .create = [](const PluginConfig& cfg, const PluginContext& ctx) -> Result<std::unique_ptr<Plugin>> {
+    .create = [](const PluginConfig& cfg,
+                 const PluginContext& ctx) -> Result<std::unique_ptr<Plugin>> {
       std::vector<std::string> lines = cfg.GetStrings("lines");
       if (lines.empty()) lines.push_back(cfg.GetString("message"));
       std::string ecs = cfg.IsSet("ecs_compatibility") ? cfg.GetString("ecs_compatibility")

@@ -85,13 +85,18 @@ const PluginSpec kStdinInput = {
     .name = "stdin",
     .kind = PluginKind::kInput,
     .help = "reads events from standard input, one per line",
-    .options = {{"ecs_compatibility", OptionType::kString, {}, "disabled, v1 or v8", false,
+    .options = {{"ecs_compatibility",
+                 OptionType::kString,
+                 {},
+                 "disabled, v1 or v8",
+                 false,
                  {"disabled", "v1", "v8"}}},
-    .create = [](const PluginConfig& cfg, const PluginContext& ctx) -> Result<std::unique_ptr<Plugin>> {
+    .create = [](const PluginConfig& cfg,
+                 const PluginContext& ctx) -> Result<std::unique_ptr<Plugin>> {
       std::string ecs = cfg.IsSet("ecs_compatibility") ? cfg.GetString("ecs_compatibility")
                                                        : ctx.ecs_compatibility;
-      return std::unique_ptr<Plugin>(new StdinInput(
-          STDIN_FILENO, ecs != "disabled", ctx.host_name, static_cast<size_t>(ctx.batch_size)));
+      return std::unique_ptr<Plugin>(new StdinInput(STDIN_FILENO, ecs != "disabled", ctx.host_name,
+                                                    static_cast<size_t>(ctx.batch_size)));
     },
 };
 

@@ -90,7 +90,10 @@ const PluginSpec kFileOutput = {
     .help = "appends events to a file",
     .options =
         {
-            {"path", OptionType::kString, {}, "file to write; may use %{field} and %{+yyyy.MM.dd}",
+            {"path",
+             OptionType::kString,
+             {},
+             "file to write; may use %{field} and %{+yyyy.MM.dd}",
              true},
             {"codec", OptionType::kCodec, Value("json_lines"), "json_lines, line, rubydebug..."},
             {"fsync", OptionType::kBoolean, Value(false),

@@ -18,8 +18,7 @@ class OutputCodec {
   virtual void Encode(const Event& event, std::string* out) const = 0;
 
   // `settings` are the codec block's options (`codec => line { format => "%{message}" }`).
-  static Result<std::unique_ptr<OutputCodec>> Create(std::string_view name,
-                                                     const Object& settings);
+  static Result<std::unique_ptr<OutputCodec>> Create(std::string_view name, const Object& settings);
 };
 
 // Logstash's rubydebug (awesome_print) layout: keys right-aligned per hash, nested hashes and

@@ -69,13 +69,18 @@ std::vector<OptionSpec> StoreOptionSpecs(bool elasticsearch) {
        "drop the oldest days beyond this size, e.g. \"20GB\" (empty: no limit)"},
   };
   if (elasticsearch) {
-    for (const char* name : {"hosts", "host", "port", "protocol", "index", "user", "password",
-                             "ssl", "ssl_certificate_verification", "cacert", "document_type",
-                             "manage_template", "template", "template_name", "cluster",
-                             "api_key", "cloud_id", "cloud_auth", "ilm_enabled", "action",
-                             "document_id", "pipeline", "data_stream", "flush_size",
+    for (const char* name : {"hosts",           "host",          "port",
+                             "protocol",        "index",         "user",
+                             "password",        "ssl",           "ssl_certificate_verification",
+                             "cacert",          "document_type", "manage_template",
+                             "template",        "template_name", "cluster",
+                             "api_key",         "cloud_id",      "cloud_auth",
+                             "ilm_enabled",     "action",        "document_id",
+                             "pipeline",        "data_stream",   "flush_size",
                              "idle_flush_time", "workers"}) {
-      opts.push_back({name, OptionType::kAny, {},
+      opts.push_back({name,
+                      OptionType::kAny,
+                      {},
                       "accepted for Logstash compatibility and ignored: events go to the "
                       "local store"});
     }

@@ -96,7 +96,8 @@ CollectOutput& Output(CompiledPipeline& p, size_t i) {
 }
 
 TEST(BatchProcessor, CommonActionsRunOnlyWhenTheFilterMatched) {
-  auto p = Compile(R"(filter { prefix { add_field => { "seen" => "%{message}!" } add_tag => ["m"] } }
+  auto p =
+      Compile(R"(filter { prefix { add_field => { "seen" => "%{message}!" } add_tag => ["m"] } }
 output { collect { } })");
   ASSERT_NE(p, nullptr);
   std::atomic<bool> abort{false};

@@ -47,7 +47,7 @@ struct PluginInstance {
   std::unique_ptr<Plugin> plugin;
   CommonActions actions;
   PluginStats stats;
-  std::mutex write_mu;  // serializes Write() of outputs that are not thread-safe
+  std::mutex write_mu;               // serializes Write() of outputs that are not thread-safe
   bool commits_checkpoints = false;  // an output that registered as the CheckpointAuthority
 
   InputPlugin* input() const { return static_cast<InputPlugin*>(plugin.get()); }

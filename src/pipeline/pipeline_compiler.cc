@@ -112,10 +112,9 @@ class Compiler {
     instance->actions = std::move(actions).value();
     auto plugin = spec->create(*cfg, ctx);
     if (!plugin.ok()) {
-      Error(config::ConfigError(
-          ast_.files, node.location,
-          fmt::format("{} plugin '{}': {}", PluginKindName(kind), node.name,
-                      plugin.status().message())));
+      Error(config::ConfigError(ast_.files, node.location,
+                                fmt::format("{} plugin '{}': {}", PluginKindName(kind), node.name,
+                                            plugin.status().message())));
       return nullptr;
     }
     instance->plugin = std::move(plugin).value();

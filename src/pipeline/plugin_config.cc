@@ -1,8 +1,8 @@
 #include "pipeline/plugin_config.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "config/diagnostic.h"
 
@@ -69,8 +69,8 @@ std::optional<Value> ParseNumber(std::string_view s) {
 Result<Value> Coerce(const OptionSpec& opt, Value v) {
   auto bad = [&](std::string_view why) -> Status {
     return Status::InvalidArgument(fmt::format("option '{}' expects {}, got {} {}", opt.name,
-                                               OptionTypeName(opt.type),
-                                               Value::TypeName(v.type()), why));
+                                               OptionTypeName(opt.type), Value::TypeName(v.type()),
+                                               why));
   };
   // Logstash holds every value as a list internally: a one-element list passes for a scalar.
   if (opt.type != OptionType::kArray && opt.type != OptionType::kHash &&
@@ -135,8 +135,8 @@ Result<Value> Coerce(const OptionSpec& opt, Value v) {
       all += c;
     }
     if (!ok) {
-      return Status::InvalidArgument(fmt::format("option '{}' is '{}'; it must be one of: {}",
-                                                 opt.name, v.as_string(), all));
+      return Status::InvalidArgument(
+          fmt::format("option '{}' is '{}'; it must be one of: {}", opt.name, v.as_string(), all));
     }
   }
   return v;
@@ -177,11 +177,10 @@ Result<PluginConfig> PluginConfig::Build(const PluginSpec& spec, const config::P
   for (const config::Setting& s : node.settings) {
     const OptionSpec* opt = FindOption(spec, s.name);
     if (opt == nullptr) {
-      return config::ConfigError(
-          files, s.location,
-          fmt::format("unknown option '{}' for {} plugin '{}'", s.name, PluginKindName(spec.kind),
-                      spec.name),
-          UnknownOptionHint(spec, s.name));
+      return config::ConfigError(files, s.location,
+                                 fmt::format("unknown option '{}' for {} plugin '{}'", s.name,
+                                             PluginKindName(spec.kind), spec.name),
+                                 UnknownOptionHint(spec, s.name));
     }
     if (Value* existing = raw.Find(s.name)) {
       Accumulate(existing, s.value);
@@ -205,11 +204,10 @@ Result<PluginConfig> PluginConfig::Build(const PluginSpec& spec, const config::P
   auto fill = [&](const OptionSpec& o) -> Status {
     if (pc.values_.Find(o.name) != nullptr) return Status::OK();
     if (o.required) {
-      return config::ConfigError(
-          files, node.location,
-          fmt::format("{} plugin '{}' needs option '{}'", PluginKindName(spec.kind), spec.name,
-                      o.name),
-          fmt::format("add `{} => ...` ({})", o.name, o.help));
+      return config::ConfigError(files, node.location,
+                                 fmt::format("{} plugin '{}' needs option '{}'",
+                                             PluginKindName(spec.kind), spec.name, o.name),
+                                 fmt::format("add `{} => ...` ({})", o.name, o.help));
     }
     pc.values_.Set(o.name, o.default_value);
     return Status::OK();

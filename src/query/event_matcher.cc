@@ -86,7 +86,8 @@ const Value* LookupDotted(const Event& event, std::string_view dotted) {
   size_t start = 0;
   for (;;) {
     size_t dot = dotted.find('.', start);
-    std::string_view part = dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
+    std::string_view part =
+        dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
     const Value* v = obj->Find(part);
     if (dot == std::string_view::npos) {
       if (v != nullptr) return v;
@@ -248,7 +249,8 @@ std::unique_ptr<EventMatcher::Clause> Build(const QueryNode& n) {
     if (c->text_field) {
       if (n.kind == QueryNode::Kind::kWildcard) {
         std::string lower;
-        for (char ch : n.text) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        for (char ch : n.text)
+          lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
         c->tokens.push_back(lower);
       } else {
         c->tokens = Tokenize(n.text);

@@ -1,6 +1,7 @@
 // geo_grid: documents per map tile at a zoom level, with the mean location of each tile's
 // documents (the centroid), most populated tiles first. The point is the field's value as
-// [lon, lat], "lat,lon" or an object {lat, lon} (geo_tile.h GeoPointOf).
+// [lon, lat], "lat,lon" or an object {lat, lon} (geo_tile.h GeoPointOf), or two number fields
+// (lat_field, lon_field).
 #include <algorithm>
 #include <unordered_map>
 
@@ -26,7 +27,10 @@ struct GroupCell {
 class GeoGridAggregator final : public Aggregator {
  public:
   GeoGridAggregator(const AggregationSpec& spec, std::vector<std::unique_ptr<Aggregator>> children)
-      : spec_(spec), children_(std::move(children)) {}
+      : spec_(spec),
+        lat_field_(spec.lat_field.empty() ? spec.field + ".lat" : spec.lat_field),
+        lon_field_(spec.lon_field.empty() ? spec.field + ".lon" : spec.lon_field),
+        children_(std::move(children)) {}
 
   Result<bool> CollectWhole(GroupData& data) override {
     if (!children_.empty()) return false;
@@ -66,7 +70,8 @@ class GeoGridAggregator final : public Aggregator {
                                     std::span<const uint32_t> rows) override {
     if (!children_.empty()) return false;
     auto cells = data.Cached<std::vector<GroupCell>>(
-        "geo:" + spec_.field + ":" + std::to_string(spec_.precision) + "|" + std::string(filter),
+        "geo:" + spec_.field + ":" + lat_field_ + ":" + lon_field_ + ":" +
+            std::to_string(spec_.precision) + "|" + std::string(filter),
         [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
           GeoGridAggregator one(spec_, {});
           RETURN_IF_ERROR(one.Collect(data, RowBatch{rows, {}}));
@@ -141,7 +146,8 @@ class GeoGridAggregator final : public Aggregator {
           if (auto p = GeoPointOf(*v)) add_row(i, *p);
         }));
     flush();
-    if (HasObjectForm(data) && !data.columns().Field(spec_.field).ambiguous) {
+    if (HasObjectForm(data) &&
+        (spec_.field.empty() || !data.columns().Field(spec_.field).ambiguous)) {
       RETURN_IF_ERROR(CollectObjectForm(data, batch, add_row));
     }
     if (!child_rows_.empty()) {
@@ -250,8 +256,8 @@ class GeoGridAggregator final : public Aggregator {
 
   // The field as an object {lat, lon} stored as two columns.
   bool HasObjectForm(GroupData& data) {
-    const FieldColumns& lat = data.columns().Field(spec_.field + ".lat");
-    const FieldColumns& lon = data.columns().Field(spec_.field + ".lon");
+    const FieldColumns& lat = data.columns().Field(lat_field_);
+    const FieldColumns& lon = data.columns().Field(lon_field_);
     auto present = [&](const FieldColumns& f) {
       for (size_t c : f.values) {
         if (data.block_meta(c) != nullptr) return true;
@@ -287,8 +293,8 @@ class GeoGridAggregator final : public Aggregator {
     };
     std::vector<double> lat, lon;
     std::vector<uint8_t> lat_ok, lon_ok;
-    RETURN_IF_ERROR(numbers(spec_.field + ".lat", &lat, &lat_ok));
-    RETURN_IF_ERROR(numbers(spec_.field + ".lon", &lon, &lon_ok));
+    RETURN_IF_ERROR(numbers(lat_field_, &lat, &lat_ok));
+    RETURN_IF_ERROR(numbers(lon_field_, &lon, &lon_ok));
     for (size_t i = 0; i < batch.rows.size(); ++i) {
       if (has_[i] || !lat_ok[i] || !lon_ok[i] || !ValidGeoPoint(lat[i], lon[i])) continue;
       add_row(i, GeoPoint{lat[i], lon[i]});
@@ -297,6 +303,8 @@ class GeoGridAggregator final : public Aggregator {
   }
 
   AggregationSpec spec_;
+  // Where a point given as two numbers is: the field's lat and lon members, or two fields.
+  std::string lat_field_, lon_field_;
   std::vector<std::unique_ptr<Aggregator>> children_;
   std::vector<Cell> cells_;
   struct CellKeyHash {

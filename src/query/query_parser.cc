@@ -26,9 +26,8 @@ class Parser {
     if (!error_.empty()) return Status::InvalidArgument(error_);
     SkipSpace();
     if (pos_ < s_.size()) {
-      return Status::InvalidArgument(
-          fmt::format("column {}: unexpected '{}'{}", pos_ + 1, s_[pos_],
-                      s_[pos_] == ')' ? " (no '(' to close)" : ""));
+      return Status::InvalidArgument(fmt::format("column {}: unexpected '{}'{}", pos_ + 1, s_[pos_],
+                                                 s_[pos_] == ')' ? " (no '(' to close)" : ""));
     }
     return q;
   }
@@ -146,8 +145,8 @@ class Parser {
       auto q = ParseOr(field, depth + 1);
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ')') {
-        return Fail(fmt::format("column {}: expected ')' to close the '(' at column {}",
-                                pos_ + 1, at + 1));
+        return Fail(
+            fmt::format("column {}: expected ')' to close the '(' at column {}", pos_ + 1, at + 1));
       }
       ++pos_;
       return q;
@@ -163,7 +162,8 @@ class Parser {
           SkipSpace();
           auto n = Node(QueryNode::Kind::kExists, at);
           n->field = ReadTerm();
-          if (n->field.empty()) return Fail(fmt::format("column {}: expected a field name after _exists_:", pos_ + 1));
+          if (n->field.empty())
+            return Fail(fmt::format("column {}: expected a field name after _exists_:", pos_ + 1));
           return n;
         }
         if (pos_ < s_.size() && s_[pos_] == '(') {
@@ -197,9 +197,10 @@ class Parser {
         text += s_[pos_++];
       }
       if (pos_ >= s_.size()) {
-        return Fail(fmt::format("column {}: unterminated phrase: the '\"' at column {} has no "
-                                "closing quote",
-                                pos_ + 1, open + 1));
+        return Fail(
+            fmt::format("column {}: unterminated phrase: the '\"' at column {} has no "
+                        "closing quote",
+                        pos_ + 1, open + 1));
       }
       ++pos_;
       auto n = Node(QueryNode::Kind::kPhrase, at);
@@ -214,7 +215,9 @@ class Parser {
       bool inclusive = pos_ < s_.size() && s_[pos_] == '=';
       if (inclusive) ++pos_;
       std::string v = ReadTerm();
-      if (v.empty()) return Fail(fmt::format("column {}: expected a value after '{}'", pos_ + 1, greater ? ">" : "<"));
+      if (v.empty())
+        return Fail(
+            fmt::format("column {}: expected a value after '{}'", pos_ + 1, greater ? ">" : "<"));
       auto n = Node(QueryNode::Kind::kRange, at);
       n->field = field;
       RangeBound b{v, inclusive, false};
@@ -244,17 +247,18 @@ class Parser {
     std::string lo = ReadRangeValue();
     SkipSpace();
     if (!AtKeyword("TO")) {
-      return Fail(fmt::format("column {}: expected 'TO' in the range opened at column {}",
-                              pos_ + 1, open + 1));
+      return Fail(fmt::format("column {}: expected 'TO' in the range opened at column {}", pos_ + 1,
+                              open + 1));
     }
     pos_ += 2;
     SkipSpace();
     std::string hi = ReadRangeValue();
     SkipSpace();
     if (pos_ >= s_.size() || (s_[pos_] != ']' && s_[pos_] != '}')) {
-      return Fail(fmt::format("column {}: expected ']' or '}}' to close the range opened at "
-                              "column {}",
-                              pos_ + 1, open + 1));
+      return Fail(
+          fmt::format("column {}: expected ']' or '}}' to close the range opened at "
+                      "column {}",
+                      pos_ + 1, open + 1));
     }
     bool upper_inclusive = s_[pos_++] == ']';
     auto n = Node(QueryNode::Kind::kRange, at);

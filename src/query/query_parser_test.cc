@@ -44,8 +44,10 @@ TEST(QueryParser, GoldenForms) {
 
 TEST(QueryParser, ErrorsGiveTheColumn) {
   EXPECT_EQ(Parsed("(a OR b"), "ERROR column 8: expected ')' to close the '(' at column 1");
-  EXPECT_EQ(Parsed("msg:\"open"), "ERROR column 10: unterminated phrase: the '\"' at column 5 has no closing quote");
-  EXPECT_EQ(Parsed("dst_port:[1 1024]"), "ERROR column 13: expected 'TO' in the range opened at column 10");
+  EXPECT_EQ(Parsed("msg:\"open"),
+            "ERROR column 10: unterminated phrase: the '\"' at column 5 has no closing quote");
+  EXPECT_EQ(Parsed("dst_port:[1 1024]"),
+            "ERROR column 13: expected 'TO' in the range opened at column 10");
   EXPECT_EQ(Parsed("a AND"), "ERROR column 6: expected a term");
   EXPECT_EQ(Parsed("a )"), "ERROR column 3: unexpected ')' (no '(' to close)");
   EXPECT_EQ(Parsed("port: 22"), "ERROR column 6: expected a value after 'port:'");

@@ -131,7 +131,10 @@ Result<AggregationSpec> ParseAgg(const std::string& name, const Value& body,
       break;
     }
     case K::kGeoGrid: {
-      ASSIGN_OR_RETURN(spec.field, StringMember(p, "field", where, true));
+      ASSIGN_OR_RETURN(spec.lat_field, StringMember(p, "lat_field", where, false));
+      ASSIGN_OR_RETURN(spec.lon_field, StringMember(p, "lon_field", where, false));
+      bool pair = !spec.lat_field.empty() && !spec.lon_field.empty();
+      ASSIGN_OR_RETURN(spec.field, StringMember(p, "field", where, !pair));
       ASSIGN_OR_RETURN(int64_t precision, IntMember(p, "precision", where, 4, 0, 29));
       spec.precision = static_cast<int>(precision);
       ASSIGN_OR_RETURN(int64_t size, IntMember(p, "size", where, 10000, 1,

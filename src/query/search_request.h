@@ -6,7 +6,8 @@
 //   "size": 50, "sort": "@timestamp:desc", "search_after": [sort value, part key, row],
 //   "track_total_hits": true, "aggs": {"name": {"<kind>": {...}, "aggs": {...}}}}
 // Aggregation kinds: count {field?}, date_histogram {field, interval | buckets, time_zone},
-//   terms {field, size}, cardinality {field}, stats {field}, geo_grid {field, precision, size}.
+//   terms {field, size}, cardinality {field}, stats {field},
+//   geo_grid {field | lat_field + lon_field, precision, size}.
 //   Bucket kinds (date_histogram, terms, geo_grid) take sub-aggregations.
 // Response: {"took": ms, "hits": {"total": n, "hits": [{"_id", "_source", "sort"}]},
 //   "aggregations": {"name": {...}}} — see AggregationResult::ToObject for each kind.
@@ -45,8 +46,9 @@ struct AggregationSpec {
   std::string time_zone = "UTC";  // IANA name or offset ("+02:00")
   // terms, geo_grid
   size_t size = 10;
-  // geo_grid: zoom level 0..29
+  // geo_grid: zoom level 0..29; a point in two number fields instead of `field`
   int precision = 4;
+  std::string lat_field, lon_field;
 
   std::vector<AggregationSpec> children;
   bool is_bucketing() const {

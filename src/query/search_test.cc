@@ -102,6 +102,11 @@ class EventMaker {
                                     Value(10.0 + static_cast<double>(c) * 7.5)});
       }
       geo.Set("city_name", std::string(kCountries[c]) + "-city-" + std::to_string(U(3)));
+      if (U(3) != 0) {
+        geo.Set("lat", 10.0 + static_cast<double>(c) * 7.5 + static_cast<double>(U(4)));
+        int64_t lon = static_cast<int64_t>(U(360)) - 180;
+        geo.Set("lon", U(5) == 0 ? Value(lon) : Value(static_cast<double>(lon) + 0.5));
+      }
       e.SetTop("geoip", std::move(geo));
     }
     switch (U(12)) {
@@ -408,6 +413,9 @@ void CheckEverything(SearchTest* t, const store::Snapshot& snap, const std::stri
   aggs.Set("days", Agg("date_histogram", Params({{"interval", "1d"}, {"time_zone", "+05:30"}})));
   aggs.Set("seen", Agg("date_histogram", Params({{"field", "seen"}, {"interval", "1h"}})));
   aggs.Set("map", Agg("geo_grid", Params({{"field", "geoip.location"}, {"precision", 3}})));
+  aggs.Set("pairs", Agg("geo_grid", Params({{"lat_field", "geoip.lat"},
+                                            {"lon_field", "geoip.lon"},
+                                            {"precision", 5}})));
   req.Set("aggs", std::move(aggs));
   auto got = RunSearch(snap, req, kBase);
   ASSERT_TRUE(got.ok()) << what << ": " << got.status().ToString();
@@ -525,6 +533,23 @@ void CheckEverything(SearchTest* t, const store::Snapshot& snap, const std::stri
       lon += p->lon;
     }
   }
+  // Points given as two number fields.
+  std::map<std::string, uint64_t> pair_cells;
+  for (const Event* e : ref) {
+    const Value* lat = LookupDotted(*e, "geoip.lat");
+    const Value* lon = LookupDotted(*e, "geoip.lon");
+    if (lat && lon && lat->is_number() && lon->is_number() &&
+        ValidGeoPoint(lat->as_number(), lon->as_number())) {
+      ++pair_cells[TileOf({lat->as_number(), lon->as_number()}, 5).ToString()];
+    }
+  }
+  std::map<std::string, uint64_t> got_pairs;
+  for (const Value& b : a.Find("pairs")->as_object().Find("buckets")->as_array()) {
+    got_pairs[b.as_object().Find("key")->as_string()] =
+        static_cast<uint64_t>(b.as_object().Find("doc_count")->as_int());
+  }
+  EXPECT_EQ(got_pairs, pair_cells) << what;
+
   const Array& gb = a.Find("map")->as_object().Find("buckets")->as_array();
   EXPECT_EQ(gb.size(), cells.size()) << what;
   for (const Value& b : gb) {

@@ -242,8 +242,7 @@ TEST(EventStore, SnapshotsStayConsistentUnderIngestMergeAndRead) {
   std::atomic<bool> done{false};
   std::thread writer([&] {
     // Keeps appending until a background merge has run under the readers (bounded).
-    for (int64_t i = 0; i < 12'000 || ((*store)->Stats().merges == 0 && i < 240'000);
-         i += 150) {
+    for (int64_t i = 0; i < 12'000 || ((*store)->Stats().merges == 0 && i < 240'000); i += 150) {
       ASSERT_TRUE(AppendRange(store->get(), i, i + 150, 1'000'000'000).ok());
       acked = i + 150;
     }

@@ -221,9 +221,9 @@ Status FileInput::LoadCheckpoints() {
     if (committed.ok()) {
       auto entries = DecodeCheckpoints(*committed);
       if (!entries.ok()) {
-        return Status::Corruption(fmt::format(
-            "file input: the checkpoint committed in the store is unreadable: {}",
-            entries.status().message()));
+        return Status::Corruption(
+            fmt::format("file input: the checkpoint committed in the store is unreadable: {}",
+                        entries.status().message()));
       }
       for (CheckpointEntry& e : *entries) checkpoints_[e.id] = std::move(e);
       checkpoints_loaded_ = true;

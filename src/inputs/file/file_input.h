@@ -84,7 +84,7 @@ class FileInput : public InputPlugin {
   std::unique_ptr<CheckpointStore> store_;  // null when sincedb_path is /dev/null
   std::shared_ptr<CheckpointAuthority> authority_;
   bool commit_with_batches_ = false;  // an output commits our checkpoints with the events
-  bool checkpoints_loaded_ = false;         // only then may the checkpoint file be written
+  bool checkpoints_loaded_ = false;   // only then may the checkpoint file be written
   bool checkpoints_dirty_ = false;
   std::unordered_map<FileIdentity, CheckpointEntry, FileIdentityHash> checkpoints_;
 

@@ -246,105 +246,110 @@ Status AddApiRoutes(Router& router, ApiContext& ctx) {
     RETURN_IF_ERROR(router.Add(m, "/api/v1/search", Role::kViewer, search(50)));
     RETURN_IF_ERROR(router.Add(m, "/api/v1/aggregate", Role::kViewer, search(0)));
   }
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kGet, "/api/v1/events/{id}", Role::kViewer,
-      [store](const Request& req, const AuthContext&) -> Response {
-        auto e = query::FetchEvent(*store->GetSnapshot(), req.PathParam("id"));
-        if (!e.ok()) {
-          return e.status().code() == StatusCode::kNotFound
-                     ? Response::Error(404, "no event with this id")
-                     : StatusError(e.status());
-        }
-        Object o;
-        o.Set("_id", std::string(req.PathParam("id")));
-        o.Set("_source", Value(std::move(e->fields())));
-        return JsonValue(200, Value(std::move(o)));
-      }));
+  RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/api/v1/events/{id}", Role::kViewer,
+                             [store](const Request& req, const AuthContext&) -> Response {
+                               auto e =
+                                   query::FetchEvent(*store->GetSnapshot(), req.PathParam("id"));
+                               if (!e.ok()) {
+                                 return e.status().code() == StatusCode::kNotFound
+                                            ? Response::Error(404, "no event with this id")
+                                            : StatusError(e.status());
+                               }
+                               Object o;
+                               o.Set("_id", std::string(req.PathParam("id")));
+                               o.Set("_source", Value(std::move(e->fields())));
+                               return JsonValue(200, Value(std::move(o)));
+                             }));
   RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/api/v1/fields", Role::kViewer,
                              [store](const Request&, const AuthContext&) -> Response {
                                auto fields = query::Fields(*store->GetSnapshot());
                                return JsonValue(200, query::FieldsToValue(fields));
                              }));
   auto stats_fn = ctx.pipeline_stats;
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kGet, "/api/v1/stats", Role::kViewer,
-      [store, stats_fn](const Request&, const AuthContext&) -> Response {
-        store::StoreStats s = store->Stats();
-        Object st;
-        st.Set("events", static_cast<int64_t>(s.events));
-        st.Set("partitions", static_cast<int64_t>(s.partitions));
-        st.Set("parts", static_cast<int64_t>(s.parts));
-        st.Set("bytes", static_cast<int64_t>(s.part_bytes + s.wal_bytes));
-        st.Set("bytes_per_event", s.bytes_per_event);
-        st.Set("compression_ratio", s.compression_ratio);
-        st.Set("disk_full", s.disk_full);
-        auto snapshot = store->GetSnapshot();
-        int64_t newest = 0;
-        for (const auto& p : snapshot->parts()) newest = std::max(newest, p->max_ts());
-        if (newest > 0) st.Set("newest_event", Timestamp(newest));
-        Object o;
-        o.Set("store", std::move(st));
-        if (stats_fn) o.Set("pipeline", stats_fn());
-        return JsonValue(200, Value(std::move(o)));
-      }));
+  RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/api/v1/stats", Role::kViewer,
+                             [store, stats_fn](const Request&, const AuthContext&) -> Response {
+                               store::StoreStats s = store->Stats();
+                               Object st;
+                               st.Set("events", static_cast<int64_t>(s.events));
+                               st.Set("partitions", static_cast<int64_t>(s.partitions));
+                               st.Set("parts", static_cast<int64_t>(s.parts));
+                               st.Set("bytes", static_cast<int64_t>(s.part_bytes + s.wal_bytes));
+                               st.Set("bytes_per_event", s.bytes_per_event);
+                               st.Set("compression_ratio", s.compression_ratio);
+                               st.Set("disk_full", s.disk_full);
+                               auto snapshot = store->GetSnapshot();
+                               int64_t newest = 0;
+                               for (const auto& p : snapshot->parts())
+                                 newest = std::max(newest, p->max_ts());
+                               if (newest > 0) st.Set("newest_event", Timestamp(newest));
+                               Object o;
+                               o.Set("store", std::move(st));
+                               if (stats_fn) o.Set("pipeline", stats_fn());
+                               return JsonValue(200, Value(std::move(o)));
+                             }));
 
   // Dashboards: JSON documents in data_dir/dashboards/<id>.json.
   std::string dir = ctx.data_dir + "/dashboards";
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kGet, "/api/v1/dashboards", Role::kViewer,
-      [dir](const Request&, const AuthContext&) -> Response {
-        Array list;
-        std::error_code ec;
-        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-          if (entry.path().extension() != ".json") continue;
-          auto doc = ParseJson(ReadWholeFile(entry.path().string()));
-          Object item;
-          item.Set("id", entry.path().stem().string());
-          if (doc.ok() && doc->is_object()) {
-            if (const Value* t = doc->as_object().Find("title")) item.Set("title", *t);
-          }
-          list.emplace_back(std::move(item));
-        }
-        return JsonValue(200, Value(std::move(list)));
-      }));
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kGet, "/api/v1/dashboards/{id}", Role::kViewer,
-      [dir](const Request& req, const AuthContext&) -> Response {
-        std::string_view id = req.PathParam("id");
-        if (!ValidDashboardId(id)) return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
-        std::string path = dir + "/" + std::string(id) + ".json";
-        if (!std::filesystem::exists(path)) return Response::Error(404, "no such dashboard");
-        return Response::Json(200, ReadWholeFile(path));
-      }));
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kPut, "/api/v1/dashboards/{id}", Role::kAdmin,
-      [dir](const Request& req, const AuthContext& who) -> Response {
-        std::string_view id = req.PathParam("id");
-        if (!ValidDashboardId(id)) return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
-        if (req.body.size() > kMaxDashboardBytes) return Response::Error(413, "dashboard too big");
-        auto doc = ParseJson(req.body);
-        if (!doc.ok() || !doc->is_object()) {
-          return Response::Error(400, "a dashboard is a JSON object");
-        }
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        Status st = WriteFileAtomically(dir + "/" + std::string(id) + ".json", doc->ToJson());
-        if (!st.ok()) return StatusError(st);
-        spdlog::info("dashboard {} saved by {}", id, who.user);
-        return Response::Json(200, R"({"result":"saved"})");
-      }));
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kDelete, "/api/v1/dashboards/{id}", Role::kAdmin,
-      [dir](const Request& req, const AuthContext& who) -> Response {
-        std::string_view id = req.PathParam("id");
-        if (!ValidDashboardId(id)) return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
-        std::error_code ec;
-        if (!std::filesystem::remove(dir + "/" + std::string(id) + ".json", ec)) {
-          return Response::Error(404, "no such dashboard");
-        }
-        spdlog::info("dashboard {} deleted by {}", id, who.user);
-        return Response::Json(200, R"({"result":"deleted"})");
-      }));
+  RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/api/v1/dashboards", Role::kViewer,
+                             [dir](const Request&, const AuthContext&) -> Response {
+                               Array list;
+                               std::error_code ec;
+                               for (const auto& entry :
+                                    std::filesystem::directory_iterator(dir, ec)) {
+                                 if (entry.path().extension() != ".json") continue;
+                                 auto doc = ParseJson(ReadWholeFile(entry.path().string()));
+                                 Object item;
+                                 item.Set("id", entry.path().stem().string());
+                                 if (doc.ok() && doc->is_object()) {
+                                   if (const Value* t = doc->as_object().Find("title"))
+                                     item.Set("title", *t);
+                                 }
+                                 list.emplace_back(std::move(item));
+                               }
+                               return JsonValue(200, Value(std::move(list)));
+                             }));
+  RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/api/v1/dashboards/{id}", Role::kViewer,
+                             [dir](const Request& req, const AuthContext&) -> Response {
+                               std::string_view id = req.PathParam("id");
+                               if (!ValidDashboardId(id))
+                                 return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
+                               std::string path = dir + "/" + std::string(id) + ".json";
+                               if (!std::filesystem::exists(path))
+                                 return Response::Error(404, "no such dashboard");
+                               return Response::Json(200, ReadWholeFile(path));
+                             }));
+  RETURN_IF_ERROR(router.Add(HttpMethod::kPut, "/api/v1/dashboards/{id}", Role::kAdmin,
+                             [dir](const Request& req, const AuthContext& who) -> Response {
+                               std::string_view id = req.PathParam("id");
+                               if (!ValidDashboardId(id))
+                                 return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
+                               if (req.body.size() > kMaxDashboardBytes)
+                                 return Response::Error(413, "dashboard too big");
+                               auto doc = ParseJson(req.body);
+                               if (!doc.ok() || !doc->is_object()) {
+                                 return Response::Error(400, "a dashboard is a JSON object");
+                               }
+                               std::error_code ec;
+                               std::filesystem::create_directories(dir, ec);
+                               Status st = WriteFileAtomically(
+                                   dir + "/" + std::string(id) + ".json", doc->ToJson());
+                               if (!st.ok()) return StatusError(st);
+                               spdlog::info("dashboard {} saved by {}", id, who.user);
+                               return Response::Json(200, R"({"result":"saved"})");
+                             }));
+  RETURN_IF_ERROR(
+      router.Add(HttpMethod::kDelete, "/api/v1/dashboards/{id}", Role::kAdmin,
+                 [dir](const Request& req, const AuthContext& who) -> Response {
+                   std::string_view id = req.PathParam("id");
+                   if (!ValidDashboardId(id))
+                     return Response::Error(400, "dashboard ids are [A-Za-z0-9_-]");
+                   std::error_code ec;
+                   if (!std::filesystem::remove(dir + "/" + std::string(id) + ".json", ec)) {
+                     return Response::Error(404, "no such dashboard");
+                   }
+                   spdlog::info("dashboard {} deleted by {}", id, who.user);
+                   return Response::Json(200, R"({"result":"deleted"})");
+                 }));
 
   auto tail = ctx.tail;
   RETURN_IF_ERROR(router.AddStream(
@@ -368,34 +373,33 @@ Status AddApiRoutes(Router& router, ApiContext& ctx) {
                              [store](const Request& req, const AuthContext&) {
                                return AsElasticsearch(Bulk(*store, req, req.PathParam("index")));
                              }));
-  RETURN_IF_ERROR(router.Add(
-      HttpMethod::kPost, "/{index}/_doc", Role::kAdmin,
-      [store](const Request& req, const AuthContext&) -> Response {
-        auto doc = ParseJson(req.body);
-        if (!doc.ok() || !doc->is_object()) {
-          return Response::Error(400, "the document must be a JSON object");
-        }
-        Event e = DocumentToEvent(std::move(doc).value());
-        const Event* ptr = &e;
-        Status st = AppendWithRetry(*store, std::span<const Event* const>(&ptr, 1));
-        if (!st.ok()) return StatusError(st);
-        Object out;
-        out.Set("_index", std::string(req.PathParam("index")));
-        out.Set("_id", query::EventId(e));
-        out.Set("result", "created");
-        return AsElasticsearch(JsonValue(201, Value(std::move(out))));
-      }));
-  // Clients probe the root to learn the "Elasticsearch" version before bulk-indexing.
-  RETURN_IF_ERROR(router.Add(HttpMethod::kGet, "/", Role::kViewer,
-                             [](const Request& req, const AuthContext&) -> Response {
-                               if (req.headers.Get("Accept").find("text/html") !=
-                                   std::string_view::npos) {
-                                 return Response::Redirect(302, "/index.html");
+  RETURN_IF_ERROR(router.Add(HttpMethod::kPost, "/{index}/_doc", Role::kAdmin,
+                             [store](const Request& req, const AuthContext&) -> Response {
+                               auto doc = ParseJson(req.body);
+                               if (!doc.ok() || !doc->is_object()) {
+                                 return Response::Error(400, "the document must be a JSON object");
                                }
-                               return AsElasticsearch(Response::Json(
-                                   200,
-                                   R"({"name":"perimeter","cluster_name":"perimeter","version":{"number":"8.11.0","build_flavor":"default","lucene_version":"9.8.0","minimum_wire_compatibility_version":"7.17.0","minimum_index_compatibility_version":"7.0.0"},"tagline":"You Know, for Search"})"));
+                               Event e = DocumentToEvent(std::move(doc).value());
+                               const Event* ptr = &e;
+                               Status st =
+                                   AppendWithRetry(*store, std::span<const Event* const>(&ptr, 1));
+                               if (!st.ok()) return StatusError(st);
+                               Object out;
+                               out.Set("_index", std::string(req.PathParam("index")));
+                               out.Set("_id", query::EventId(e));
+                               out.Set("result", "created");
+                               return AsElasticsearch(JsonValue(201, Value(std::move(out))));
                              }));
+  // Clients probe the root to learn the "Elasticsearch" version before bulk-indexing.
+  RETURN_IF_ERROR(router.Add(
+      HttpMethod::kGet, "/", Role::kViewer, [](const Request& req, const AuthContext&) -> Response {
+        if (req.headers.Get("Accept").find("text/html") != std::string_view::npos) {
+          return Response::Redirect(302, "/index.html");
+        }
+        return AsElasticsearch(Response::Json(
+            200,
+            R"({"name":"perimeter","cluster_name":"perimeter","version":{"number":"8.11.0","build_flavor":"default","lucene_version":"9.8.0","minimum_wire_compatibility_version":"7.17.0","minimum_index_compatibility_version":"7.0.0"},"tagline":"You Know, for Search"})"));
+      }));
   return Status::OK();
 }
 

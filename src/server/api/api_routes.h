@@ -17,9 +17,9 @@ class TailHub;
 
 struct ApiContext {
   std::shared_ptr<store::EventStore> store;
-  std::string data_dir;                  // dashboards live in data_dir/dashboards/
+  std::string data_dir;                    // dashboards live in data_dir/dashboards/
   std::function<Object()> pipeline_stats;  // may be empty (perimeter serve)
-  std::shared_ptr<TailHub> tail;         // created by AddApiRoutes when empty
+  std::shared_ptr<TailHub> tail;           // created by AddApiRoutes when empty
 };
 
 Status AddApiRoutes(Router& router, ApiContext& context);

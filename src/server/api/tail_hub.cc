@@ -7,7 +7,7 @@
 namespace perimeter {
 
 namespace {
-constexpr int kPollMs = 500;        // how stale a tailing browser may be
+constexpr int kPollMs = 500;          // how stale a tailing browser may be
 constexpr int64_t kMaxPerPoll = 200;  // events sent per stream per poll; more are skipped
 }  // namespace
 

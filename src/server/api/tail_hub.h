@@ -40,7 +40,7 @@ class TailHub {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::shared_ptr<Subscriber>> subscribers_;  // GUARDED_BY(mu_)
-  bool stop_ = false;                                       // GUARDED_BY(mu_)
+  bool stop_ = false;                                     // GUARDED_BY(mu_)
   std::thread thread_;
 };
 
