@@ -413,9 +413,9 @@ void CheckEverything(SearchTest* t, const store::Snapshot& snap, const std::stri
   aggs.Set("days", Agg("date_histogram", Params({{"interval", "1d"}, {"time_zone", "+05:30"}})));
   aggs.Set("seen", Agg("date_histogram", Params({{"field", "seen"}, {"interval", "1h"}})));
   aggs.Set("map", Agg("geo_grid", Params({{"field", "geoip.location"}, {"precision", 3}})));
-  aggs.Set("pairs", Agg("geo_grid", Params({{"lat_field", "geoip.lat"},
-                                            {"lon_field", "geoip.lon"},
-                                            {"precision", 5}})));
+  aggs.Set("pairs",
+           Agg("geo_grid",
+               Params({{"lat_field", "geoip.lat"}, {"lon_field", "geoip.lon"}, {"precision", 5}})));
   req.Set("aggs", std::move(aggs));
   auto got = RunSearch(snap, req, kBase);
   ASSERT_TRUE(got.ok()) << what << ": " << got.status().ToString();

@@ -111,7 +111,7 @@ std::string WriteDbIpLikeDir(const std::string& name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Every case of /work/shared/geoip/cases.jsonl: both modes, every database kind and failure.
+// Every case of ../shared/geoip/cases.jsonl: both modes, every database kind and failure.
 
 void CheckCase(const Object& c, GeoipFilter& filter, const char* pass) {
   SCOPED_TRACE(pass);
