@@ -1,6 +1,7 @@
 // Visiting the value of a field in each row of a batch, for aggregators: column by column
 // (cells, see column_cells.h), or, in groups where the field is ambiguous (group_data.h), as
-// values looked up in decoded events. Header-only templates (the per-row callbacks inline).
+// values looked up in decoded events. Header-only templates (the per-row callbacks inline);
+// stateless, each call touches only the GroupData it is given.
 #pragma once
 
 #include <cstdint>
