@@ -101,7 +101,6 @@ Result<std::shared_ptr<store::EventStore>> OpenSharedStore(const store::StoreOpt
   std::lock_guard lock(mu);
   if (auto existing = open[key].lock()) return existing;
   ASSIGN_OR_RETURN(std::unique_ptr<store::EventStore> store, store::EventStore::Open(options));
-  spdlog::info("store {} opened: {}", options.path, store->recovery().ToString());
   std::shared_ptr<store::EventStore> shared(std::move(store));
   open[key] = shared;
   return shared;

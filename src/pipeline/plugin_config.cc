@@ -20,28 +20,12 @@ const OptionSpec* FindOption(const PluginSpec& spec, std::string_view name) {
   return nullptr;
 }
 
-// Edit distance, for "did you mean" hints.
-size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string UnknownOptionHint(const PluginSpec& spec, std::string_view name) {
   std::string best;
   size_t best_d = 3;
   std::string all;
   auto consider = [&](const OptionSpec& o) {
-    size_t d = Distance(name, o.name);
+    size_t d = EditDistance(name, o.name);
     if (d < best_d) {
       best_d = d;
       best = o.name;
@@ -166,6 +150,21 @@ void Accumulate(Value* into, Value more) {
 }
 
 }  // namespace
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
 
 Result<PluginConfig> PluginConfig::Build(const PluginSpec& spec, const config::PluginNode& node,
                                          const std::vector<config::SourceFile>& files) {

@@ -13,6 +13,9 @@
 
 namespace perimeter {
 
+// Levenshtein distance, for "did you mean" hints on plugin and option names.
+size_t EditDistance(std::string_view a, std::string_view b);
+
 class PluginConfig {
  public:
   // Validates `node` against `spec`. Errors (unknown option, wrong type, missing required) are
