@@ -2,12 +2,19 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace perimeter {
 
 Value* Object::Find(std::string_view key) {
+  // Length and first byte settle almost every mismatch without a call to memcmp: the hot path
+  // of every field lookup and of grok storing a capture.
+  const size_t n = key.size();
   for (ObjectMember& m : members_) {
-    if (m.key == key) return &m.value;
+    if (m.key.size() == n && (n == 0 || (m.key[0] == key[0] &&
+                                         std::memcmp(m.key.data(), key.data(), n) == 0))) {
+      return &m.value;
+    }
   }
   return nullptr;
 }
@@ -19,7 +26,7 @@ const Value* Object::Find(std::string_view key) const {
 Value& Object::GetOrInsert(std::string_view key) {
   if (Value* v = Find(key)) return *v;
   if (members_.capacity() == 0) members_.reserve(4);  // skip the 1-2-4 growth steps
-  return members_.emplace_back(ObjectMember{std::string(key), Value()}).value;
+  return members_.emplace_back(std::string(key), Value()).value;
 }
 
 Value& Object::Set(std::string_view key, Value v) {

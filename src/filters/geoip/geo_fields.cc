@@ -287,16 +287,20 @@ bool BuildGeoOutput(const GeoRecord& record, const IpAddress& ip, DatabaseKind k
   return !out->empty();
 }
 
-void SetAddressFields(const IpAddress& ip, int prefix_length, bool ecs, Object* out) {
-  if (Value* v = out->Find("ip")) *v = Value(ip.ToText());
-  Object* parent = out;
+void PatchAddressFields(const Object& built, const IpAddress& ip, int prefix_length, bool ecs,
+                        Object* target) {
+  if (built.Find("ip") != nullptr) target->Set("ip", ip.ToText());
+  const Object* built_parent = &built;
+  Object* parent = target;
   if (ecs) {
-    Value* traits = out->Find("ip_traits");
-    parent = traits != nullptr && traits->is_object() ? &traits->as_object() : nullptr;
+    const Value* b = built.Find("ip_traits");
+    Value* t = target->Find("ip_traits");
+    if (b == nullptr || !b->is_object() || t == nullptr || !t->is_object()) return;
+    built_parent = &b->as_object();
+    parent = &t->as_object();
   }
-  if (parent == nullptr) return;
-  if (Value* v = parent->Find("network")) {
-    *v = Value(NetworkText(ip.Network(prefix_length), prefix_length));
+  if (built_parent->Find("network") != nullptr) {
+    parent->Set("network", NetworkText(ip.Network(prefix_length), prefix_length));
   }
 }
 

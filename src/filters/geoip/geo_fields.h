@@ -67,9 +67,10 @@ GeoFieldSet DefaultGeoFields(DatabaseKind kind, bool ecs);
 bool BuildGeoOutput(const GeoRecord& record, const IpAddress& ip, DatabaseKind kind,
                     const GeoFieldSet& fields, bool ecs, Object* out);
 
-// Rewrites the address-specific fields of an output built for another address of the same
-// database record: `ip`, and `network` (whose prefix is `prefix_length`). Fields not in `out`
-// stay absent.
-void SetAddressFields(const IpAddress& ip, int prefix_length, bool ecs, Object* out);
+// After `built` — an output made for another address of the same database record — was merged
+// into `target`, rewrites there the address-specific fields `built` has: `ip`, and `network`
+// (whose prefix is `prefix_length`). Fields `built` lacks are left alone.
+void PatchAddressFields(const Object& built, const IpAddress& ip, int prefix_length, bool ecs,
+                        Object* target);
 
 }  // namespace perimeter::geoip

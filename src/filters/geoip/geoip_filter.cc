@@ -216,11 +216,15 @@ bool GeoipFilter::Filter(Event& event) {
     Fail(event, /*make_target=*/true, /*special_address=*/false);
     return false;
   }
+  const CachedLookup& shared = result->same_record ? *result->same_record : *result;
   Value* target = event.GetMutable(target_);
   if (target != nullptr && target->is_object()) {
-    MergeInto(&target->as_object(), result->output);
+    MergeInto(&target->as_object(), shared.output);
   } else {
-    event.Set(target_, Value(result->output));
+    target = &event.Set(target_, Value(shared.output));
+  }
+  if (result->same_record) {
+    PatchAddressFields(shared.output, *ip, result->prefix_length, ecs_, &target->as_object());
   }
   return true;
 }
@@ -238,8 +242,10 @@ std::shared_ptr<const CachedLookup> GeoipFilter::LookUp(const IpAddress& ip) {
   if (record_cache_) {
     if (std::shared_ptr<const CachedLookup> same_record = record_cache_->Find(record_key)) {
       if (!same_record->found) return same_record;
-      auto result = std::make_shared<CachedLookup>(*same_record);
-      SetAddressFields(ip, (*location)->prefix_length, ecs_, &result->output);
+      auto result = std::make_shared<CachedLookup>();
+      result->found = true;
+      result->same_record = std::move(same_record);
+      result->prefix_length = (*location)->prefix_length;
       return result;
     }
   }

@@ -18,6 +18,11 @@ namespace perimeter::geoip {
 struct CachedLookup {
   bool found = false;  // false: the address is not in the database (or Logstash calls it failed)
   Object output;       // what is merged into the target when found
+  // An address whose database record another address already decoded shares that address's
+  // result instead of copying it: `output` stays empty, `same_record` holds it, and the filter
+  // rewrites the address-specific fields (ip, network with `prefix_length`) as it writes them.
+  std::shared_ptr<const CachedLookup> same_record;
+  int prefix_length = 0;
 };
 
 // What an entry is for: an address, or one record of a database file (many addresses share a
