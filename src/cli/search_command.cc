@@ -1,7 +1,5 @@
 // `perimeter search QUERY --since 24h [--until T] [-n 20] [--json]`: the newest events matching a
 // query, as a table (time, source, destination port, country, message) or as JSON lines.
-// Also the pieces `top` shares: opening the store to read it, the time-range flags, and query
-// errors shown with a caret under the column.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -10,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/pipeline_source.h"
+#include "cli/store_reader.h"
 #include "core/time_zone.h"
 #include "outputs/store_output.h"
 #include "query/event_matcher.h"
@@ -17,78 +16,6 @@
 #include "query/search.h"
 
 namespace perimeter {
-
-// Shared with top_command.cc and stats_command.cc.
-Result<std::shared_ptr<store::EventStore>> OpenStoreForReading(const std::string& data_dir);
-Status ResolveTimeFlags(const std::string& since, const std::string& until, int64_t now_ns,
-                        query::SearchRequest* request);
-std::string QueryErrorText(std::string_view query, const Status& status);
-int64_t WallClockNanos();
-
-int64_t WallClockNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Result<std::shared_ptr<store::EventStore>> OpenStoreForReading(const std::string& data_dir) {
-  std::string path = StorePath(data_dir);
-  if (!std::filesystem::exists(path)) {
-    return Status::NotFound("no event store in " + path +
-                            ": run `perimeter run` with a store (or elasticsearch) output first, "
-                            "or pass --data-dir");
-  }
-  store::StoreOptions options;
-  options.path = path;
-  options.background = false;  // a reader: no flush or merge threads
-  auto opened = OpenSharedStore(options);
-  if (!opened.ok() && opened.status().code() == StatusCode::kUnavailable) {
-    return Status::Unavailable(
-        "the store in " + path +
-        " is held by a running perimeter (its LOCK file); the store has no read-only mode yet, "
-        "so query the running instance through its HTTP API, or stop it to use this command");
-  }
-  return opened;
-}
-
-Status ResolveTimeFlags(const std::string& since, const std::string& until, int64_t now_ns,
-                        query::SearchRequest* request) {
-  if (!since.empty()) {
-    auto d = query::ParseDuration(since);
-    if (d.ok()) {
-      request->from_ns = now_ns - *d;
-    } else {
-      auto t = query::ParseTimeBound(Value(since), now_ns);
-      if (!t.ok()) {
-        return Status::InvalidArgument("--since " + since +
-                                       ": give a duration (24h, 7d, 30m) or a time (ISO 8601)");
-      }
-      request->from_ns = *t;
-    }
-  }
-  if (!until.empty()) {
-    auto t = query::ParseTimeBound(Value(until), now_ns);
-    if (!t.ok()) {
-      return Status::InvalidArgument("--until " + until + ": " + t.status().message());
-    }
-    request->to_ns = *t;
-  }
-  if (request->from_ns && request->to_ns && *request->from_ns > *request->to_ns) {
-    return Status::InvalidArgument("--since is after --until");
-  }
-  return Status::OK();
-}
-
-std::string QueryErrorText(std::string_view query, const Status& status) {
-  const std::string& msg = status.message();
-  std::string out = "query error: " + msg + "\n";
-  size_t column = 0;
-  if (msg.rfind("column ", 0) == 0) column = std::strtoul(msg.c_str() + 7, nullptr, 10);
-  if (column > 0 && column <= query.size() + 1) {
-    out += "  " + std::string(query) + "\n  " + std::string(column - 1, ' ') + "^\n";
-  }
-  return out;
-}
 
 namespace {
 

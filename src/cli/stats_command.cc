@@ -6,14 +6,12 @@
 
 #include "cli/commands.h"
 #include "cli/pipeline_source.h"
+#include "cli/store_reader.h"
 #include "outputs/store_output.h"
 #include "store/event_store.h"
 #include "store/part_meta.h"
 
 namespace perimeter {
-
-// search_command.cc
-Result<std::shared_ptr<store::EventStore>> OpenStoreForReading(const std::string& data_dir);
 
 namespace {
 

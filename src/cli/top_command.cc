@@ -4,18 +4,12 @@
 
 #include "cli/commands.h"
 #include "cli/pipeline_source.h"
+#include "cli/store_reader.h"
 #include "query/query_parser.h"
 #include "query/search.h"
 #include "store/event_store.h"
 
 namespace perimeter {
-
-// search_command.cc
-Result<std::shared_ptr<store::EventStore>> OpenStoreForReading(const std::string& data_dir);
-Status ResolveTimeFlags(const std::string& since, const std::string& until, int64_t now_ns,
-                        query::SearchRequest* request);
-std::string QueryErrorText(std::string_view query, const Status& status);
-int64_t WallClockNanos();
 
 CommandRunner AddTopCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("top", "the most frequent values of a field (e.g. src_ip)");

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pipeline/line_codec.h"
 #include "pipeline/plugin_config.h"
 
 namespace perimeter {
@@ -17,8 +18,8 @@ constexpr int kIdleFlushMs = 100;  // a partial batch waits at most this long fo
 
 class StdinInput : public InputPlugin {
  public:
-  StdinInput(int fd, bool ecs, std::string host, size_t batch_size)
-      : fd_(fd), ecs_(ecs), host_(std::move(host)), batch_size_(batch_size) {}
+  StdinInput(int fd, bool ecs, std::string host, size_t batch_size, LineCodec codec)
+      : fd_(fd), ecs_(ecs), host_(std::move(host)), batch_size_(batch_size), codec_(codec) {}
 
   Status Run(InputSink& sink) override {
     std::string pending;
@@ -63,11 +64,13 @@ class StdinInput : public InputPlugin {
  private:
   void AddLine(std::string_view line, Batch* batch) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    Event e = Event::FromMessage(std::string(line), Timestamp::Now());
+    Event e = codec_.Decode(line, Timestamp::Now());
     if (ecs_) {
-      e.Set(FieldRef::Of("[host][hostname]"), host_);
+      if (e.Get(FieldRef::Of("[host][hostname]")) == nullptr) {
+        e.Set(FieldRef::Of("[host][hostname]"), host_);
+      }
       e.Set(FieldRef::Of("[event][original]"), std::string(line));
-    } else {
+    } else if (e.GetTop("host") == nullptr) {
       e.SetTop("host", host_);
     }
     batch->events.push_back(std::move(e));
@@ -77,6 +80,7 @@ class StdinInput : public InputPlugin {
   bool ecs_;
   std::string host_;
   size_t batch_size_;
+  LineCodec codec_;
 };
 
 }  // namespace
@@ -95,8 +99,9 @@ const PluginSpec kStdinInput = {
                  const PluginContext& ctx) -> Result<std::unique_ptr<Plugin>> {
       std::string ecs = cfg.IsSet("ecs_compatibility") ? cfg.GetString("ecs_compatibility")
                                                        : ctx.ecs_compatibility;
+      ASSIGN_OR_RETURN(LineCodec codec, LineCodec::Create(cfg.GetString("codec")));
       return std::unique_ptr<Plugin>(new StdinInput(STDIN_FILENO, ecs != "disabled", ctx.host_name,
-                                                    static_cast<size_t>(ctx.batch_size)));
+                                                    static_cast<size_t>(ctx.batch_size), codec));
     },
 };
 

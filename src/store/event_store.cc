@@ -70,6 +70,12 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
   std::unique_ptr<EventStore> s(new EventStore(std::move(options)));
   s->retention_age_ns_ = age;
   s->retention_bytes_ = bytes;
+  if (s->options_.read_only) {
+    s->options_.background = false;
+    RETURN_IF_ERROR(s->OpenForReading());
+    spdlog::debug("store {} (read-only): {}", s->options_.path, s->recovery_.ToString());
+    return s;
+  }
   RETURN_IF_ERROR(s->Recover());
   spdlog::info("store {}: {}", s->options_.path, s->recovery_.ToString());
   if (s->options_.background) s->flush_thread_ = std::thread([p = s.get()] { p->FlushThread(); });
@@ -113,6 +119,9 @@ Status EventStore::Append(std::span<const Event* const> events,
   {
     std::unique_lock<std::mutex> l(mu_);
     if (closed_ || stop_) return Status::Unavailable("store " + options_.path + " is closed");
+    if (options_.read_only) {
+      return Status::InvalidArgument("store " + options_.path + " is open read-only");
+    }
     if (memtable_rows_ >= options_.max_memtable_rows) {
       if (options_.background) {
         state_cv_.notify_all();
@@ -309,6 +318,9 @@ Status EventStore::WritePart(int64_t day, uint64_t max_lsn, std::vector<uint64_t
 }
 
 Status EventStore::Flush() {
+  if (options_.read_only) {
+    return Status::InvalidArgument("store " + options_.path + " is open read-only");
+  }
   std::lock_guard<std::mutex> fl(flush_mu_);
   std::vector<MemChunk> chunks;
   CheckpointsSnapshot cps;
@@ -386,7 +398,11 @@ Status EventStore::Flush() {
   }
   {
     std::lock_guard<std::mutex> l(mu_);
-    for (const auto& p : written) parts_[p->day()].push_back(p);
+    const int64_t now = NowNanos();
+    for (const auto& p : written) {
+      parts_[p->day()].push_back(p);
+      last_write_ns_[p->day()] = now;
+    }
     flushing_.clear();
     memtable_rows_ -= rows;
     first_unflushed_seq_ = memtable_.empty() ? next_chunk_seq_ : memtable_.front().seq;

@@ -66,6 +66,12 @@ struct StoreOptions {
   std::vector<std::string> template_columns = {"message"};
   bool token_filters = true;
 
+  // A reader beside the process that writes the store (`perimeter search` while `perimeter run`
+  // holds the LOCK): takes no lock, changes nothing on disk (no cleanup, no quarantine, no torn
+  // tail cut), replays the WAL into memory, starts no thread; Append and Flush fail. It sees the
+  // store as of its open.
+  bool read_only = false;
+
   FileSystem* fs = nullptr;            // null = the real file system
   std::function<int64_t()> now_nanos;  // null = the wall clock (tests move time)
 };
@@ -147,6 +153,9 @@ class EventStore {
 
   explicit EventStore(StoreOptions options);
   Status Recover();
+  // Recover's read-only twin (StoreOptions::read_only): loads what a writer may be changing,
+  // and starts over when a flush or merge replaced files under it.
+  Status OpenForReading();
   Status LoadParts();
   Status ReplayWal();
   Status QuarantineFile(const std::string& path, std::string_view why);
@@ -198,6 +207,10 @@ class EventStore {
   std::map<std::string, std::string, std::less<>> checkpoints_;
   uint64_t next_part_id_ = 1;
   std::set<uint64_t> merging_;  // ids of parts a merge is reading
+  // Store-clock time of the last flush into each day written since open; a day absent here or
+  // quiet for kDayQuietNanos is folded into few parts (see MergeOnce).
+  std::map<int64_t, int64_t> last_write_ns_;
+  bool read_race_ = false;  // read-only open: a file vanished while loading; start over
   bool disk_full_ = false;
   bool closed_ = false;
   StoreStats counters_;               // flushes, merges, days_dropped, quarantined_parts

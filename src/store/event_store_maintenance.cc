@@ -11,6 +11,15 @@
 // EventStore's background work: retention, merges, quarantine, and the threads that run them.
 namespace perimeter::store {
 
+namespace {
+
+// How long a past day must go without a flush before its parts are folded together. Live
+// ingest stops writing yesterday within seconds of midnight (late lines aside); a backfill
+// moves on from a day once its lines are read. Store-clock time, so tests can move it.
+constexpr int64_t kDayQuietNanos = int64_t{300} * 1'000'000'000;
+
+}  // namespace
+
 Status EventStore::ApplyRetention() {
   if (retention_age_ns_ == 0 && retention_bytes_ == 0) return Status::OK();
   std::map<int64_t, uint64_t> bytes;
@@ -31,6 +40,7 @@ Status EventStore::ApplyRetention() {
       if (it == parts_.end()) continue;
       for (const auto& p : it->second) events += p->rows();
       parts_.erase(it);
+      last_write_ns_.erase(drop.day);
       ++counters_.days_dropped;
     }
     std::string dir = DayDir(drop.day);
@@ -60,6 +70,10 @@ void EventStore::QuarantinePart(uint64_t id, const Status& why) {
     }
   }
   if (!part) return;  // already quarantined, or an in-memory part
+  if (options_.read_only) {
+    spdlog::error("store: {} is damaged ({}); no longer read", part->path(), why.message());
+    return;
+  }
   Status s = QuarantineFile(part->path(), why.message());
   if (!s.ok()) spdlog::error("store: moving damaged part aside failed: {}", s.ToString());
 }
@@ -70,8 +84,15 @@ Result<bool> EventStore::MergeOnce(bool compact_all) {
   std::vector<std::shared_ptr<const Part>> inputs;
   {
     std::lock_guard<std::mutex> l(mu_);
-    int64_t today = DayOf(NowNanos());
+    const int64_t now = NowNanos();
+    const int64_t today = DayOf(now);
     for (const auto& [d, parts] : parts_) {
+      // A day is folded into few parts once it stops getting writes: a past day that no flush
+      // touched for kDayQuietNanos. Not "any day before today": a backfill of old days writes
+      // each of them for a while, and folding after every flush would rewrite it again and again.
+      auto written = last_write_ns_.find(d);
+      const bool quiet = written == last_write_ns_.end() || now - written->second >= kDayQuietNanos;
+      const bool day_closed = compact_all || (d < today && quiet);
       std::vector<PartRows> rows;
       std::vector<size_t> index;
       for (size_t i = 0; i < parts.size(); ++i) {
@@ -79,7 +100,7 @@ Result<bool> EventStore::MergeOnce(bool compact_all) {
         rows.push_back({parts[i]->id(), parts[i]->rows()});
         index.push_back(i);
       }
-      std::vector<size_t> pick = ChooseMerge(rows, compact_all || d < today, options_.merge);
+      std::vector<size_t> pick = ChooseMerge(rows, day_closed, options_.merge);
       if (pick.empty()) continue;
       day = d;
       for (size_t k : pick) {
@@ -146,6 +167,7 @@ Result<bool> EventStore::MergeOnce(bool compact_all) {
 }
 
 Status EventStore::MaintainOnce() {
+  if (options_.read_only) return Status::OK();  // a reader changes nothing
   {
     std::lock_guard<std::mutex> fl(flush_mu_);
     RETURN_IF_ERROR(ApplyRetention());

@@ -62,6 +62,57 @@ Status EventStore::Recover() {
   return Status::OK();
 }
 
+namespace {
+
+// The names under data/ and wal/: when they differ after loading, a flush, merge or retention
+// ran meanwhile, and a read-only open starts over.
+std::string StoreListing(const std::string& root) {
+  std::string out;
+  for (const std::string& top : {root + "/data", root + "/wal"}) {
+    auto names = ListDir(top);
+    if (!names.ok()) continue;
+    std::sort(names->begin(), names->end());
+    for (const std::string& n : *names) {
+      out += n + "\n";
+      auto inner = ListDir(top + "/" + n);
+      if (!inner.ok()) continue;
+      std::sort(inner->begin(), inner->end());
+      for (const std::string& m : *inner) out += " " + m + "\n";
+    }
+  }
+  return out;
+}
+
+// Attempts of a read-only open before it gives up on a store that changes under every one.
+constexpr int kReadOnlyOpenAttempts = 8;
+
+}  // namespace
+
+Status EventStore::OpenForReading() {
+  const std::string& root = options_.path;
+  if (!ListDir(root + "/data").ok()) {
+    return Status::NotFound("no store at " + root + " (nothing was stored there yet)");
+  }
+  for (int attempt = 1;; ++attempt) {
+    const std::string before = StoreListing(root);
+    parts_.clear();
+    memtable_.clear();
+    memtable_rows_ = 0;
+    checkpoints_.clear();
+    old_segments_.clear();
+    last_lsn_ = 0;
+    recovery_ = RecoveryReport();
+    read_race_ = false;
+    RETURN_IF_ERROR(LoadParts());
+    RETURN_IF_ERROR(ReplayWal());
+    if (!read_race_ && StoreListing(root) == before) return Status::OK();
+    if (attempt == kReadOnlyOpenAttempts) {
+      return Status::Unavailable("store " + root +
+                                 " changed under every attempt to read it; try again");
+    }
+  }
+}
+
 Status EventStore::QuarantineFile(const std::string& path, std::string_view why) {
   std::string dir = path.substr(0, path.rfind('/'));
   std::string parent = BaseName(dir);
@@ -81,7 +132,7 @@ Status EventStore::LoadParts() {
   for (const std::string& d : days) {
     std::string dir = data + "/" + d;
     if (EndsWith(d, kDroppingSuffix)) {
-      RETURN_IF_ERROR(fs_->RemoveTree(dir));
+      if (!options_.read_only) RETURN_IF_ERROR(fs_->RemoveTree(dir));
       continue;
     }
     auto day = ParseDayName(d);
@@ -89,10 +140,16 @@ Status EventStore::LoadParts() {
       spdlog::warn("store: ignoring {}: not a day partition", dir);
       continue;
     }
-    ASSIGN_OR_RETURN(auto names, ListDir(dir));
+    auto listed = ListDir(dir);
+    if (!listed.ok() && options_.read_only) {
+      read_race_ = true;  // retention dropped the day under us
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto names, std::move(listed));
     for (const std::string& n : names) {
       std::string path = dir + "/" + n;
       if (EndsWith(n, kTmpSuffix)) {
+        if (options_.read_only) continue;
         RETURN_IF_ERROR(fs_->RemoveFile(path));
         ++recovery_.temp_files_removed;
         continue;
@@ -101,9 +158,17 @@ Status EventStore::LoadParts() {
       if (id == 0) continue;
       next_part_id_ = std::max(next_part_id_, id + 1);
       auto part = Part::OpenFile(path, listener);
-      if (!part.ok() && part.status().code() != StatusCode::kCorruption) return part.status();
+      if (!part.ok() && part.status().code() != StatusCode::kCorruption) {
+        if (!options_.read_only) return part.status();
+        read_race_ = true;  // a merge removed it between the listing and the open
+        continue;
+      }
       if (part.ok() && ((*part)->day() != *day || (*part)->id() != id)) {
         part = Status::Corruption("its footer names another day or id than its file name");
+      }
+      if (!part.ok() && options_.read_only) {
+        spdlog::warn("store: {} is damaged ({}); not read", path, part.status().message());
+        continue;
       }
       if (!part.ok()) {
         RETURN_IF_ERROR(QuarantineFile(path, part.status().message()));
@@ -126,6 +191,7 @@ Status EventStore::LoadParts() {
   std::set<std::string> touched;
   for (auto& p : loaded) {
     if (replaced.count(p->id())) {
+      if (options_.read_only) continue;
       RETURN_IF_ERROR(fs_->RemoveFile(p->path()));
       touched.insert(p->path().substr(0, p->path().rfind('/')));
       ++recovery_.parts_superseded;
@@ -149,6 +215,8 @@ Status EventStore::ReplayWal() {
     if (cps.ok()) {
       checkpoints_lsn = cps->lsn;
       for (auto& [k, v] : cps->blobs) checkpoints_[k] = v;
+    } else if (cps.status().code() == StatusCode::kCorruption && options_.read_only) {
+      spdlog::warn("store: {}", cps.status().message());
     } else if (cps.status().code() == StatusCode::kCorruption) {
       RETURN_IF_ERROR(QuarantineFile(cp_path, cps.status().message()));
     } else {
@@ -183,6 +251,10 @@ Status EventStore::ReplayWal() {
     bool last = i + 1 == segments.size();
     ++recovery_.wal_segments;
     auto seg = ReadWalSegment(path);
+    if (!seg.ok() && options_.read_only) {
+      read_race_ = true;  // a flush deleted it after the listing (or it is being created)
+      continue;
+    }
     if (!seg.ok()) {
       if (seg.status().code() == StatusCode::kInvalidArgument) return seg.status();
       if (last) {
@@ -237,6 +309,11 @@ Status EventStore::ReplayWal() {
       if (rec.lsn > checkpoints_lsn) {
         for (Checkpoint& cp : cps) checkpoints_[cp.key] = std::move(cp.blob);
       }
+    }
+    if (options_.read_only && (!damage.empty() || !seg->stop_reason.empty())) {
+      // The writer may be in the middle of this very append: what decoded is what was acked.
+      if (!last) spdlog::warn("store: WAL segment {}: {}", path, damage);
+      continue;
     }
     if (damage.empty() && !seg->stop_reason.empty()) {
       if (last) {

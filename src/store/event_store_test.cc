@@ -188,6 +188,82 @@ TEST(EventStore, SecondOpenOfTheSameDirectoryIsRefused) {
   EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
 }
 
+// `perimeter search` beside `perimeter run`: a read-only open needs no LOCK, sees flushed parts
+// and the WAL's unflushed events, and changes nothing on disk.
+TEST(EventStore, ReadOnlyOpenBesideTheWriterSeesEverythingAndChangesNothing) {
+  std::string dir = FreshDir("read_only");
+  auto writer = EventStore::Open(Quiet(dir));
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(AppendRange(writer->get(), 0, 500).ok());
+  ASSERT_TRUE((*writer)->Flush().ok());
+  ASSERT_TRUE(AppendRange(writer->get(), 500, 800).ok());  // only in the WAL
+  auto listing = [&] {
+    std::vector<std::pair<std::string, uintmax_t>> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file()) files.emplace_back(e.path().string(), e.file_size());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  };
+  auto before = listing();
+  StoreOptions o = Quiet(dir);
+  o.read_only = true;
+  auto reader = EventStore::Open(o);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  // The flushed 500 and, from the WAL, the 300 the writer acked but has not flushed.
+  EXPECT_EQ(SortedSeqs(*(*reader)->GetSnapshot()), Iota(800));
+  EXPECT_FALSE(AppendRange(reader->get(), 800, 801).ok());
+  EXPECT_FALSE((*reader)->Flush().ok());
+  ASSERT_TRUE((*reader)->Close().ok());
+  EXPECT_EQ(listing(), before);
+  // A missing store is a clear error, not an empty one created by a reader.
+  StoreOptions missing = Quiet(FreshDir("read_only_missing"));
+  missing.read_only = true;
+  auto none = EventStore::Open(missing);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("no store at"), std::string::npos);
+}
+
+// Read-only opens while the writer appends, flushes and merges: each sees every event acked
+// before it opened, exactly once.
+TEST(EventStore, ReadOnlyOpensDuringFlushesAndMergesSeeEachEventOnce) {
+  std::string dir = FreshDir("read_only_race");
+  StoreOptions wo = Quiet(dir);
+  wo.merge.min_parts = 2;
+  auto writer = EventStore::Open(wo);
+  ASSERT_TRUE(writer.ok());
+  std::atomic<int64_t> acked{0};
+  std::atomic<bool> stop{false};
+  std::thread ingest([&] {
+    for (int64_t next = 0; !stop && next < 40'000; next += 200) {
+      if (!AppendRange(writer->get(), next, next + 200).ok()) return;
+      acked = next + 200;
+      if ((next / 200) % 3 == 0) (void)(*writer)->Flush();
+      (void)(*writer)->MaintainOnce();
+    }
+  });
+  StoreOptions ro = Quiet(dir);
+  ro.read_only = true;
+  int opens = 0;
+  while (acked < 40'000 && opens < 40) {
+    int64_t before = acked;
+    auto reader = EventStore::Open(ro);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto snap = (*reader)->GetSnapshot();
+    std::vector<int64_t> seqs = SortedSeqs(*snap);
+    EXPECT_EQ(std::adjacent_find(seqs.begin(), seqs.end()), seqs.end()) << "an event twice";
+    // Sorted and unique from 0: the first `before` are 0..before-1 when none is missing.
+    ASSERT_GE(static_cast<int64_t>(seqs.size()), before);
+    if (before > 0) {
+      EXPECT_EQ(seqs[static_cast<size_t>(before - 1)], before - 1);
+    }
+    ++opens;
+  }
+  stop = true;
+  ingest.join();
+  EXPECT_GT(opens, 0);
+}
+
 TEST(EventStore, PartitionsByUtcDayAndMergesKeepPartsBounded) {
   std::string dir = FreshDir("merge");
   StoreOptions o = Quiet(dir);
@@ -224,6 +300,33 @@ TEST(EventStore, PartitionsByUtcDayAndMergesKeepPartsBounded) {
     files += e.is_regular_file();
   }
   EXPECT_EQ(files, 3u);
+}
+
+// A backfill of a past day (an old log imported) is merged by size tiers while it is being
+// written, not folded whole after every flush (which rewrote the day again and again); once no
+// flush touched it for a while, it is folded.
+TEST(EventStore, PastDayIsFoldedOnlyOnceItGoesQuiet) {
+  std::string dir = FreshDir("quiet_day");
+  StoreOptions o = Quiet(dir);
+  std::atomic<int64_t> now{kBase + 10 * kDay};  // the store's clock: ten days after the data
+  o.now_nanos = [&] { return now.load(); };
+  auto store = EventStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  // Three small flushes into the old day, with merges in between as the background runs them:
+  // below the tier's min_parts (4), so nothing may merge yet.
+  for (int flush = 0; flush < 3; ++flush) {
+    ASSERT_TRUE(AppendRange(store->get(), flush * 100, flush * 100 + 100).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+    ASSERT_TRUE((*store)->MaintainOnce().ok());
+    now += 1'000'000'000;  // a second later
+  }
+  EXPECT_EQ((*store)->Stats().parts, 3u);
+  EXPECT_EQ((*store)->Stats().merges, 0u);
+  // Quiet for ten minutes: folded into one part.
+  now += int64_t{600} * 1'000'000'000;
+  ASSERT_TRUE((*store)->MaintainOnce().ok());
+  EXPECT_EQ((*store)->Stats().parts, 1u);
+  EXPECT_EQ(SortedSeqs(*(*store)->GetSnapshot()), Iota(300));
 }
 
 // Readers see consistent snapshots — every event appended before the snapshot exactly once —

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pipeline/line_codec.h"
 #include "pipeline/plugin_config.h"
 
 namespace perimeter {
@@ -134,6 +135,10 @@ const PluginSpec kFileInput = {
         },
     .create = &FileInput::Create,
 };
+
+namespace {
+const LineCodec kJsonLines = *LineCodec::Create("json_lines");
+}  // namespace
 
 Result<std::unique_ptr<Plugin>> FileInput::Create(const PluginConfig& config,
                                                   const PluginContext& context) {
@@ -609,7 +614,9 @@ bool FileInput::ReadTurn(Watch& w, InputSink& sink, bool to_end) {
 
 void FileInput::AppendEvent(Watch& w, std::string_view line, Timestamp ts, Batch* batch) {
   if (strip_cr_ && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-  Event& e = batch->events.emplace_back(Event::FromMessage(std::string(line), ts));
+  Event& e =
+      batch->events.emplace_back(options_.json_lines ? kJsonLines.Decode(line, ts)
+                                                     : Event::FromMessage(std::string(line), ts));
   if (options_.ecs == EcsMode::kDisabled) {
     e.SetTop("host", host_value_);
     e.SetTop("path", w.path_value);

@@ -9,6 +9,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "pipeline/line_codec.h"
+
 namespace perimeter {
 
 namespace {
@@ -116,6 +118,8 @@ std::string UnescapeDelimiter(std::string_view text) {
 Result<FileInputOptions> FileInputOptions::FromConfig(const PluginConfig& config,
                                                       const PluginContext& context) {
   FileInputOptions o;
+  ASSIGN_OR_RETURN(LineCodec codec, LineCodec::Create(config.GetString("codec")));
+  o.json_lines = !codec.plain();
   o.paths = config.GetStrings("path");
   if (o.paths.empty()) {
     return Status::InvalidArgument(

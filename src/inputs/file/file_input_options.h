@@ -35,6 +35,7 @@ struct FileInputOptions {
   std::optional<double> ignore_older_s;
   size_t max_open_files = 4095;
   size_t chunk_bytes = kDefaultChunkBytes;
+  bool json_lines = false;  // codec => json / json_lines: each line is a JSON object
   // From the PluginContext.
   std::string host_name;
   size_t batch_size = 125;
