@@ -137,8 +137,18 @@ class CardinalityAggregator final : public Aggregator {
       auto sketch = data.Cached<HyperLogLog>(
           "distinct:" + std::to_string(c),
           [&]() -> Result<std::shared_ptr<const HyperLogLog>> {
-            ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
             auto made = std::make_shared<HyperLogLog>();
+            // Strings (addresses above all) are hashed as text straight from the dictionary
+            // frame, without a value per entry.
+            ASSIGN_OR_RETURN(bool visited,
+                             data.part().VisitDictionaryText(c, data.group(), SIZE_MAX,
+                                                             [&](std::string_view text, uint64_t) {
+                                                               scratch_.clear();
+                                                               AppendStringKey(text, &scratch_);
+                                                               made->Add(KeyTable::Hash(scratch_));
+                                                             }));
+            if (visited) return std::shared_ptr<const HyperLogLog>(std::move(made));
+            ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
             for (const Value& v : d->values) {
               ForEachValueKey(v, &scratch_,
                               [&](std::string_view k) { made->Add(KeyTable::Hash(k)); });

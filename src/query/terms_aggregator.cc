@@ -103,8 +103,24 @@ class TermsAggregator final : public Aggregator {
         auto head = data.Cached<DictionaryHead>(
             "terms-head:" + std::to_string(c),
             [&]() -> Result<std::shared_ptr<const DictionaryHead>> {
-              ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
               auto h = std::make_shared<DictionaryHead>();
+              // A string dictionary's head is read as text, its tail (tens of thousands of
+              // addresses) only skipped: entry kGroupTopValues gives the bound.
+              size_t seen = 0;
+              ASSIGN_OR_RETURN(bool visited, data.part().VisitDictionaryText(
+                                                 c, data.group(), kGroupTopValues + 1,
+                                                 [&](std::string_view text, uint64_t count) {
+                                                   if (seen++ == kGroupTopValues) {
+                                                     h->bound = count;
+                                                     return;
+                                                   }
+                                                   scratch_.clear();
+                                                   AppendStringKey(text, &scratch_);
+                                                   h->keys.push_back(scratch_);
+                                                   h->counts.push_back(count);
+                                                 }));
+              if (visited) return std::shared_ptr<const DictionaryHead>(std::move(h));
+              ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
               size_t n = std::min(d->values.size(), kGroupTopValues);
               for (size_t i = 0; i < n; ++i) {
                 scratch_.clear();

@@ -565,6 +565,110 @@ Result<BlockDictionary> Part::ReadDictionary(size_t c, size_t g) const {
   return d;
 }
 
+Result<bool> Part::VisitDictionaryText(
+    size_t c, size_t g, size_t limit,
+    const std::function<void(std::string_view text, uint64_t count)>& fn) const {
+  if (c >= column_count() || g >= group_count()) {
+    return Status::InvalidArgument("VisitDictionaryText: column or group out of range");
+  }
+  const BlockMeta* m = block(c, g);
+  for (int hops = 0; m != nullptr && m->encoding == BlockEncoding::kSameAs; ++hops) {
+    if (hops > 64 || m->key_column < 0 || static_cast<size_t>(m->key_column) >= column_count()) {
+      return false;  // ReadDictionary reports the damage
+    }
+    c = static_cast<size_t>(m->key_column);
+    m = block(c, g);
+  }
+  if (m == nullptr || m->dictionary.empty() || m->encoding == BlockEncoding::kTemplate ||
+      column(c).key.type != ColumnType::kString) {
+    return false;
+  }
+  std::string raw;
+  std::string what = path_ + ": column " + column(c).name + " group " + std::to_string(g);
+  RETURN_IF_ERROR(ReadFrame(m->dictionary, what + " dictionary", &raw));
+  ByteReader in(raw);
+  const uint8_t form = in.Byte();
+  const uint64_t n = in.BoundedVarint(std::min<uint64_t>(in.remaining(), UINT32_MAX));
+  if (!in.ok() || form != static_cast<uint8_t>(m->form) || n != m->dictionary_size) {
+    return Report(Status::Corruption(what + ": dictionary header does not match the metadata"));
+  }
+  const size_t shown = std::min<uint64_t>(n, limit);
+  // Pass 1 over the entries: where each shown one starts (the counts follow all entries).
+  std::vector<std::string_view> texts;  // kBytes: the entries themselves
+  std::vector<IpBytes> ips;
+  std::vector<int64_t> decimals;
+  switch (m->form) {
+    case ValueForm::kBytes:
+      texts.reserve(shown);
+      for (uint64_t i = 0; i < n && in.ok(); ++i) {
+        std::string_view b = in.Bytes();
+        if (i < shown) texts.push_back(b);
+      }
+      break;
+    case ValueForm::kDecimal:
+      decimals.reserve(shown);
+      for (uint64_t i = 0; i < n && in.ok(); ++i) {
+        int64_t v = in.ZigZagVarint();
+        if (i < shown) decimals.push_back(v);
+      }
+      break;
+    case ValueForm::kIp: {
+      std::string_view v6 = in.Raw((n + 7) / 8);
+      if (!in.ok()) break;
+      ips.resize(shown);
+      uint64_t wide = 0;
+      for (uint64_t i = 0; i < n; ++i) wide += (static_cast<uint8_t>(v6[i / 8]) >> (i % 8)) & 1;
+      for (uint64_t i = 0; i < shown && in.ok(); ++i) {
+        IpBytes& ip = ips[i];
+        if ((static_cast<uint8_t>(v6[i / 8]) >> (i % 8)) & 1) {
+          std::string_view b = in.Raw(16);
+          if (in.ok()) std::memcpy(ip.bytes, b.data(), 16);
+        } else {
+          std::string_view b = in.Raw(4);
+          if (!in.ok()) break;
+          ip.bytes[10] = ip.bytes[11] = 0xff;
+          std::memcpy(ip.bytes + 12, b.data(), 4);
+        }
+      }
+      // Skip the entries not shown: 16 bytes for each IPv6 address, 4 for each IPv4 one.
+      uint64_t wide_shown = 0;
+      for (uint64_t i = 0; i < shown; ++i) {
+        wide_shown += (static_cast<uint8_t>(v6[i / 8]) >> (i % 8)) & 1;
+      }
+      const uint64_t rest_wide = wide - wide_shown;
+      in.Raw(rest_wide * 16 + (n - shown - rest_wide) * 4);
+      break;
+    }
+    default:
+      return false;
+  }
+  // Pass 2: the counts, and the visits.
+  std::string text;
+  for (uint64_t i = 0; i < n && in.ok(); ++i) {
+    uint64_t count = in.Varint();
+    if (i >= shown) continue;
+    switch (m->form) {
+      case ValueForm::kBytes:
+        fn(texts[i], count);
+        break;
+      case ValueForm::kDecimal:
+        text.clear();
+        AppendDecimal(decimals[i], &text);
+        fn(text, count);
+        break;
+      default:
+        text.clear();
+        AppendIpText(ips[i], &text);
+        fn(text, count);
+        break;
+    }
+  }
+  if (!in.ok() || !in.empty()) {
+    return Report(Status::Corruption(what + ": dictionary frame is malformed"));
+  }
+  return true;
+}
+
 Result<bool> Part::MayContainToken(size_t c, size_t g, std::string_view token) const {
   if (c >= column_count() || g >= group_count()) {
     return Status::InvalidArgument("MayContainToken: column or group out of range");

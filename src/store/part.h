@@ -79,6 +79,12 @@ class Part {
   Status ReadBlocks(std::span<const size_t> columns, size_t g, std::vector<ColumnBlock>* out) const;
   // The dictionary (values and counts) of a dictionary, dependent or template block.
   Result<BlockDictionary> ReadDictionary(size_t c, size_t g) const;
+  // The first `limit` entries (most frequent first) of string column `c`'s dictionary in group
+  // `g`, as text with their counts, without building values — what a top-k or a distinct count
+  // needs. False (nothing visited) when the block has no plain string dictionary.
+  Result<bool> VisitDictionaryText(
+      size_t c, size_t g, size_t limit,
+      const std::function<void(std::string_view text, uint64_t count)>& fn) const;
   // False when the block of string column `c` certainly lacks `token` (see token_filter.h);
   // true without a filter.
   Result<bool> MayContainToken(size_t c, size_t g, std::string_view token) const;

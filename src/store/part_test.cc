@@ -160,6 +160,47 @@ TEST_F(FirewallPart, DictionariesSummarizeWithoutDecodingRows) {
   EXPECT_EQ(counted, dict->counts);
 }
 
+// The text visit of a dictionary gives what ReadDictionary gives — for address, decimal and
+// plain strings — and its head alone when limited.
+TEST_F(FirewallPart, DictionaryTextVisitMatchesTheDictionary) {
+  const Part& part = **part_;
+  for (const char* name : {"src_ip", "src_port", "geoip.country_name"}) {
+    int c = part.FindColumn(name, ColumnType::kString);
+    ASSERT_GE(c, 0) << name;
+    auto dict = part.ReadDictionary(c, 0);
+    ASSERT_TRUE(dict.ok());
+    std::vector<std::string> texts;
+    std::vector<uint64_t> counts;
+    auto all = part.VisitDictionaryText(c, 0, SIZE_MAX, [&](std::string_view t, uint64_t n) {
+      texts.emplace_back(t);
+      counts.push_back(n);
+    });
+    ASSERT_TRUE(all.ok()) << name;
+    if (part.block(c, 0)->dictionary.empty()) {  // e.g. ports as an integer stream
+      EXPECT_FALSE(*all) << name;
+      continue;
+    }
+    ASSERT_TRUE(*all) << name;
+    ASSERT_EQ(texts.size(), dict->values.size()) << name;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      ASSERT_EQ(texts[i], dict->values[i].as_string()) << name << " entry " << i;
+    }
+    EXPECT_EQ(counts, dict->counts) << name;
+    std::vector<std::string> head;
+    auto limited = part.VisitDictionaryText(
+        c, 0, 2, [&](std::string_view t, uint64_t) { head.emplace_back(t); });
+    ASSERT_TRUE(limited.ok() && *limited);
+    ASSERT_EQ(head.size(), std::min<size_t>(2, texts.size()));
+    for (size_t i = 0; i < head.size(); ++i) EXPECT_EQ(head[i], texts[i]);
+  }
+  EXPECT_EQ(part.block(part.FindColumn("src_ip", ColumnType::kString), 0)->form, ValueForm::kIp);
+  // Not a string column: nothing visited, the caller falls back to ReadDictionary.
+  int lat = part.FindColumn("geoip.latitude", ColumnType::kFloat);
+  auto none = part.VisitDictionaryText(lat, 0, 10, [](std::string_view, uint64_t) {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+}
+
 TEST_F(FirewallPart, TokenFilterSkipsBlocksWithoutTheToken) {
   const Part& part = **part_;
   int msg = part.FindColumn("message", ColumnType::kString);
