@@ -19,5 +19,6 @@ CommandRunner AddApiKeyCommand(CLI::App& app);
 CommandRunner AddSearchCommand(CLI::App& app);
 CommandRunner AddTopCommand(CLI::App& app);
 CommandRunner AddStatsCommand(CLI::App& app);
+CommandRunner AddSetupCommand(CLI::App& app);
 
 }  // namespace perimeter

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(perimeter::AddSearchCommand(app));
   add(perimeter::AddTopCommand(app));
   add(perimeter::AddStatsCommand(app));
+  add(perimeter::AddSetupCommand(app));
   CLI11_PARSE(app, argc, argv);
   for (auto& [cmd, run] : commands) {
     if (cmd->parsed()) return run();

@@ -11,8 +11,8 @@ Value* Object::Find(std::string_view key) {
   // of every field lookup and of grok storing a capture.
   const size_t n = key.size();
   for (ObjectMember& m : members_) {
-    if (m.key.size() == n && (n == 0 || (m.key[0] == key[0] &&
-                                         std::memcmp(m.key.data(), key.data(), n) == 0))) {
+    if (m.key.size() == n &&
+        (n == 0 || (m.key[0] == key[0] && std::memcmp(m.key.data(), key.data(), n) == 0))) {
       return &m.value;
     }
   }
