@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "core/text_lines.h"
+
 namespace perimeter {
 namespace {
 
@@ -39,17 +41,6 @@ std::string LogRule(const SetupOptions& o) {
 std::string Declaration() { return fmt::format(":{} - [0:0]", kIptablesChain); }
 std::string Jump() { return fmt::format("-A INPUT -j {}", kIptablesChain); }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    lines.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return lines;
-}
-
 }  // namespace
 
 std::string IptablesFragment(const SetupOptions& options, IpFamily family) {
@@ -77,7 +68,7 @@ std::string IptablesRemoveCommand(IpFamily family) {
 }
 
 std::string MergeIntoIptablesSave(std::string_view existing, const SetupOptions& options) {
-  std::vector<std::string_view> lines = Lines(existing);
+  std::vector<std::string_view> lines = SplitLines(existing);
   if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the final newline
   // Drop what an earlier setup added.
   std::vector<std::string_view> kept;
@@ -162,7 +153,7 @@ std::string NftablesTable(const SetupOptions& options) {
 
 std::string AddNftablesInclude(std::string_view existing, std::string_view table_file) {
   std::string include = fmt::format("include \"{}\"", table_file);
-  for (std::string_view line : Lines(existing)) {
+  for (std::string_view line : SplitLines(existing)) {
     if (line == include) return std::string(existing);
   }
   std::string out(existing);

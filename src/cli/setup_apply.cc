@@ -18,6 +18,7 @@
 
 #include "cli/setup_manifest.h"
 #include "cli/setup_paths.h"
+#include "core/unique_fd.h"
 #include "server/atomic_file.h"
 #include "server/passwd_command.h"
 #include "server/password_prompt.h"
@@ -31,21 +32,6 @@ constexpr size_t kCopyBufferBytes = 1 << 20;
 constexpr mode_t kStateDirMode = 0700;
 constexpr mode_t kParentDirMode = 0755;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 std::string ParentOf(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
@@ -58,7 +44,7 @@ bool Exists(const std::string& path) {
 
 // Lowercase hex SHA-256 of a file, read in blocks (the binary and databases are large).
 Result<std::string> FileSha256(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return Status::FromErrno("cannot open", path, errno);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
@@ -80,10 +66,10 @@ Result<std::string> FileSha256(const std::string& path) {
 
 // Copies `from` to `to` through a temporary file renamed into place, with `mode`.
 Status CopyFileAtomically(const std::string& from, const std::string& to, mode_t mode) {
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return Status::FromErrno("cannot open", from, errno);
   std::string tmp = fmt::format("{}.tmp.{}", to, ::getpid());
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (out.get() < 0) return Status::FromErrno("cannot create", tmp, errno);
   std::vector<char> buf(kCopyBufferBytes);
   auto fail = [&](std::string_view what, const std::string& path) {

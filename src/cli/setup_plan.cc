@@ -10,6 +10,7 @@
 #include "cli/setup_settings.h"
 #include "cli/syslog_route.h"
 #include "cli/systemd_unit.h"
+#include "core/text_lines.h"
 
 namespace perimeter {
 namespace {
@@ -18,17 +19,6 @@ std::string Joined(const std::vector<int>& values) {
   std::string out;
   for (int v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);
   return out;
-}
-
-std::vector<std::string_view> SplitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    lines.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return lines;
 }
 
 class PlanBuilder {

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "core/unique_fd.h"
+
 namespace perimeter {
 namespace {
 
@@ -18,28 +20,13 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, std::string_view contents, mode_t mode) {
   struct stat existing {};
   if (::stat(path.c_str(), &existing) == 0) mode = existing.st_mode & 07777;
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FileDescriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (fd.get() < 0) return Status::FromErrno("cannot create", tmp, errno);
   // The umask may have narrowed or the old file widened `mode`: set it exactly.
   if (::fchmod(fd.get(), mode) != 0) {
@@ -69,7 +56,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, m
     return Status::FromErrno("cannot rename into place", path, err);
   }
   std::string dir = DirectoryOf(path);
-  FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
     return Status::FromErrno("cannot sync directory", dir, errno);
   }
@@ -77,7 +64,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, m
 }
 
 Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Status::NotFound("no such file: " + path);
     return Status::FromErrno("cannot open", path, errno);
