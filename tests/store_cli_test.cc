@@ -150,6 +150,21 @@ TEST_F(StoreCliTest, BadQueriesAndMissingStoresAreClearErrors) {
   EXPECT_NE(err.find("--since"), std::string::npos) << err;
 }
 
+// The settings' [store] retention applies to the pipeline's store output (which has no
+// retention option of its own): events older than it are not kept.
+TEST_F(StoreCliTest, SettingsRetentionAppliesToTheStoreOutput) {
+  WriteFile(dir_ + "/perimeter.toml", "[store]\nretention = \"2d\"\n");
+  ChildProcess run({kBinary, "run", "--no-server", "--settings", dir_ + "/perimeter.toml",
+                    "--data-dir", Data(), "-e", kStoreStdin},
+                   dir_);
+  run.WriteStdin(Events(NowSeconds()) + Events(NowSeconds() - 10 * 86400));
+  run.CloseStdin();
+  ASSERT_EQ(run.Wait(30000), 0) << run.Stderr();
+  std::string out;
+  ASSERT_EQ(Read({"stats", "--json"}, &out), 0);
+  EXPECT_NE(out.find("\"events\":13,"), std::string::npos) << out;  // the recent 13 only
+}
+
 // The commands work beside a running `perimeter run`, which holds the store's LOCK, and see what
 // it acknowledged (read from its WAL before any flush).
 TEST_F(StoreCliTest, CommandsReadTheStoreWhileRunHoldsIt) {

@@ -68,6 +68,8 @@ Result<std::unique_ptr<CompiledPipeline>> LoadPipeline(const PipelineSourceFlags
   ctx.data_dir = settings.data_dir;
   ctx.batch_size = settings.batch_size;
   ctx.ecs_compatibility = settings.ecs_compatibility;
+  ctx.store_retention = settings.retention;
+  ctx.store_max_disk = settings.max_disk;
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) == 0) ctx.host_name = host;
   return CompilePipeline(ast, BuiltinPlugins(), ctx);

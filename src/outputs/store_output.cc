@@ -48,8 +48,8 @@ Result<std::unique_ptr<Plugin>> CreateStoreOutput(const PluginConfig& cfg,
                                                   const PluginContext& ctx) {
   store::StoreOptions options;
   options.path = cfg.IsSet("path") ? cfg.GetString("path") : StorePath(ctx.data_dir);
-  options.retention_age = cfg.GetString("retention");
-  options.retention_bytes = cfg.GetString("max_disk");
+  options.retention_age = cfg.IsSet("retention") ? cfg.GetString("retention") : ctx.store_retention;
+  options.retention_bytes = cfg.IsSet("max_disk") ? cfg.GetString("max_disk") : ctx.store_max_disk;
   ASSIGN_OR_RETURN(auto store, OpenSharedStore(options));
   std::weak_ptr<store::EventStore> weak = store;
   ctx.checkpoints->SetLoader([weak](std::string_view key) -> Result<std::string> {
@@ -64,9 +64,11 @@ std::vector<OptionSpec> StoreOptionSpecs(bool elasticsearch) {
   std::vector<OptionSpec> opts = {
       {"path", OptionType::kPath, {}, "store directory (default <data_dir>/store)"},
       {"retention", OptionType::kString, Value(""),
-       "drop days older than this, e.g. \"90d\" (empty: keep everything)"},
+       "drop days older than this, e.g. \"90d\" (default: the settings' store.retention; "
+       "empty: keep everything)"},
       {"max_disk", OptionType::kString, Value(""),
-       "drop the oldest days beyond this size, e.g. \"20GB\" (empty: no limit)"},
+       "drop the oldest days beyond this size, e.g. \"20GB\" (default: the settings' "
+       "store.max_disk; empty: no limit)"},
   };
   if (elasticsearch) {
     for (const char* name : {"hosts",           "host",          "port",

@@ -74,6 +74,10 @@ struct PluginContext {
   std::string plugin_id;                 // the `id` option, or a generated one
   int batch_size = 125;                  // events per batch an input should aim for
   std::string host_name;                 // this machine's name, for the `host` field
+  // The settings' [store] retention and max_disk: what a `store` output without its own
+  // `retention` / `max_disk` applies ("" = no limit).
+  std::string store_retention;
+  std::string store_max_disk;
   std::shared_ptr<CheckpointAuthority> checkpoints = std::make_shared<CheckpointAuthority>();
 };
 
