@@ -35,6 +35,15 @@ export interface SearchResponse {
   aggregations?: Record<string, AggResult>;
 }
 
+export interface StoreStats {
+  store: { events: number; newest_event?: string };
+}
+
+export interface DashboardListItem {
+  id: string;
+  title?: string;
+}
+
 export interface FieldDescription {
   name: string;
   type: string;
@@ -90,10 +99,12 @@ export async function loadSession(): Promise<Session> {
 export const api = {
   search: (body: unknown) => request<SearchResponse>('POST', '/api/v1/search', body),
   fields: () => request<FieldDescription[] | { fields: FieldDescription[] }>('GET', '/api/v1/fields'),
-  dashboards: () => request<unknown>('GET', '/api/v1/dashboards'),
+  dashboards: () => request<DashboardListItem[]>('GET', '/api/v1/dashboards'),
   dashboard: (id: string) => request<unknown>('GET', '/api/v1/dashboards/' + encodeURIComponent(id)),
   saveDashboard: (id: string, doc: unknown) =>
     request<unknown>('PUT', '/api/v1/dashboards/' + encodeURIComponent(id), doc),
+  deleteDashboard: (id: string) => request<unknown>('DELETE', '/api/v1/dashboards/' + encodeURIComponent(id)),
+  stats: () => request<StoreStats>('GET', '/api/v1/stats'),
   logout: () => request<unknown>('POST', '/logout'),
 };
 

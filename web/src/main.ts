@@ -1,10 +1,13 @@
 // The dashboard application: top bar (query, filters, time range, refresh), the panels of one
 // dashboard, and one /api/v1/search per refresh carrying every panel's aggregations.
 import { api, ApiError, type Hit, loadSession, type SearchResponse, totalOf } from './api';
-import { type Dashboard, defaultDashboard, type Panel, validateDashboard } from './dashboard_model';
+import {
+  type Dashboard, defaultDashboard, kDefaultDashboardId, type Panel, validateDashboard,
+} from './dashboard_model';
 import { chooseFieldSet, type FieldSet, kEcsFields } from './field_set';
 import { composeQuery, errorColumn, type Filter } from './filters';
-import { browserTimeZone, formatExact, fromInputValue, toInputValue } from './format';
+import { browserTimeZone, formatExact, formatTime, fromInputValue, toInputValue } from './format';
+import { IpDetailView } from './ip_detail_view';
 import { histogramAggs, HistogramPanel } from './panels/histogram_panel';
 import { kPageSize, LogPanel } from './panels/log_panel';
 import { mapAggs, MapPanel } from './panels/map_panel';
@@ -15,6 +18,9 @@ import { kQuickRanges, resolveRange, type TimeRange } from './time_range';
 import { DashboardEditor } from './dashboard_editor';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+// Live tail: new events also redraw the charts, at most this often (one search each).
+const kLiveRedrawMs = 1000;
 
 class App {
   fields: FieldSet = kEcsFields;
@@ -32,6 +38,12 @@ class App {
   generation = 0;
   isAdmin = false;
   editor: DashboardEditor | undefined;
+  ipView: IpDetailView | undefined;
+  liveRedraw: number | undefined;
+  lastLiveRedraw = 0;
+  livePending = false;
+  // Saved dashboards on the server (id → title); the built-in one is always offered.
+  saved = new Map<string, string>();
 
   async start(): Promise<void> {
     this.applyTheme();
@@ -46,14 +58,62 @@ class App {
     } catch (err) {
       this.showError(`field list unavailable (${(err as Error).message}); assuming ECS names`);
     }
-    this.dashboard = defaultDashboard(this.fields);
     this.wireTopBar();
     this.editor = new DashboardEditor(this, this.isAdmin);
-    this.build();
-    await this.refresh();
+    this.ipView = new IpDetailView($<HTMLDialogElement>('ip-detail'), {
+      fields: this.fields,
+      utc: () => this.utc,
+      dark: () => this.dark,
+      timeZone: () => this.timeZone(),
+      range: () => this.lastResolved,
+      addFilter: this.addFilter,
+    });
+    await this.loadDashboard(new URLSearchParams(location.hash.slice(1)).get('dashboard') ?? kDefaultDashboardId);
   }
 
-  known = (field: string): boolean => this.knownFields.size === 0 || this.knownFields.has(field);
+  // A field is known when the store has it, or has fields below it: a geo point is stored as
+  // its .lat and .lon. Before any event is stored, every field counts as known.
+  known = (field: string): boolean => {
+    if (this.knownFields.size === 0 || this.knownFields.has(field)) return true;
+    const prefix = field + '.';
+    for (const name of this.knownFields) if (name.startsWith(prefix)) return true;
+    return false;
+  };
+
+  timeZone(): string {
+    return this.utc ? 'UTC' : browserTimeZone();
+  }
+
+  // The saved dashboard of that id, else the built-in one; the picker lists both.
+  async loadDashboard(id: string): Promise<void> {
+    let doc: unknown = undefined;
+    try {
+      const list = await api.dashboards();
+      this.saved = new Map(list.map((d) => [d.id, d.title ?? d.id]));
+      if (this.saved.has(id)) doc = await api.dashboard(id);
+    } catch (err) {
+      this.showError(`saved dashboards unavailable (${(err as Error).message}); showing the built-in one`);
+    }
+    try {
+      this.setDashboard(doc ?? defaultDashboard(this.fields));
+    } catch (err) {
+      this.showError(`dashboard "${id}" is damaged (${(err as Error).message}); showing the built-in one`);
+      this.setDashboard(defaultDashboard(this.fields));
+    }
+  }
+
+  renderPicker(): void {
+    const picker = $<HTMLSelectElement>('dashboard-select');
+    picker.replaceChildren();
+    const ids = new Map(this.saved);
+    if (!ids.has(kDefaultDashboardId)) ids.set(kDefaultDashboardId, defaultDashboard(this.fields).title);
+    ids.set(this.dashboard.id, this.dashboard.title);
+    for (const [id, title] of ids) {
+      const builtIn = id === kDefaultDashboardId && !this.saved.has(id);
+      picker.add(new Option(builtIn ? `${title} (built in)` : title, id, false, id === this.dashboard.id));
+    }
+    picker.hidden = ids.size < 2;
+  }
 
   // --- top bar -------------------------------------------------------------------------------
   wireTopBar(): void {
@@ -121,6 +181,11 @@ class App {
       }
     });
     window.addEventListener('resize', () => this.views.forEach((v) => v.view.resize()));
+    $<HTMLSelectElement>('dashboard-select').addEventListener('change', (e) => {
+      const id = (e.target as HTMLSelectElement).value;
+      history.replaceState(null, '', id === kDefaultDashboardId ? location.pathname : `#dashboard=${id}`);
+      void this.loadDashboard(id);
+    });
   }
 
   applyTheme(): void {
@@ -223,12 +288,35 @@ class App {
         return new LogPanel(panel, body, this.fields, {
           page: (after) => this.page(after),
           tailUrl: () => '/api/v1/tail?query=' + encodeURIComponent(this.query().text),
+          onLiveEvents: () => this.scheduleLiveRedraw(),
         });
     }
   }
 
+  // New events arrived on the live tail: redraw the charts (a relative range moves with now)
+  // so the map and the pies show them too — at once for the first, then at most once per
+  // kLiveRedrawMs however busy the tail is.
+  scheduleLiveRedraw(): void {
+    if (this.range.kind !== 'relative') return;
+    const now = Date.now();
+    if (this.liveRedraw !== undefined) {
+      this.livePending = true;
+      return;
+    }
+    const wait = Math.max(0, this.lastLiveRedraw + kLiveRedrawMs - now);
+    this.liveRedraw = window.setTimeout(() => {
+      this.liveRedraw = undefined;
+      this.lastLiveRedraw = Date.now();
+      void this.refresh();
+      if (this.livePending) {
+        this.livePending = false;
+        this.scheduleLiveRedraw();
+      }
+    }, wait);
+  }
+
   aggregations(): AggRequest {
-    const tz = this.utc ? 'UTC' : browserTimeZone();
+    const tz = this.timeZone();
     const aggs: AggRequest = {};
     for (const { panel } of this.views) {
       let part: AggRequest = {};
@@ -288,10 +376,12 @@ class App {
     const total = totalOf(response);
     const empty = $('empty-state');
     empty.hidden = total > 0;
+    if (total === 0) void this.explainEmpty();
     $('status').textContent = `${formatExact(total)} events · ${response.took} ms`;
     const ctx: RenderContext = {
       response, fields: this.fields, utc: this.utc, dark: this.dark, range: this.lastResolved,
       addFilter: this.addFilter, setAbsoluteRange: this.setAbsoluteRange,
+      openIp: (ip) => void this.ipView?.open(ip),
     };
     for (const { view } of this.views) {
       try {
@@ -300,6 +390,24 @@ class App {
         this.showError(`a panel failed to draw: ${(err as Error).message}`);
       }
     }
+  }
+
+  // "No events in this range": says whether the store is empty or only this range is.
+  async explainEmpty(): Promise<void> {
+    const box = $('empty-state');
+    let text = 'No events in this range — widen it, remove filters, or check that the pipeline is running.';
+    try {
+      const stats = (await api.stats()).store;
+      const newest = stats.newest_event ? Date.parse(stats.newest_event) : NaN;
+      text = stats.events > 0
+        ? `No events in this range — widen it or remove filters. The store holds ${formatExact(stats.events)} events` +
+          (Number.isNaN(newest) ? '.' : `, the newest at ${formatTime(newest, this.utc)}.`)
+        : 'No events stored yet: check that the pipeline is running and can read its log files ' +
+          '(perimeter run --firewall-log FILE), or send events to /_bulk.';
+    } catch {
+      // The short text stays.
+    }
+    box.textContent = text;
   }
 
   showQueryError(reason: string, q: ReturnType<typeof composeQuery>): void {
@@ -335,11 +443,24 @@ class App {
     box.hidden = !message;
   }
 
-  // Replaces the dashboard (import, load) and redraws from the last response or a new search.
+  // Replaces the dashboard (import, load) and its filter pills, then searches again.
   setDashboard(doc: unknown): void {
     this.dashboard = validateDashboard(doc);
+    this.filters = (this.dashboard.filters ?? []).map((f) => ({ ...f }));
+    this.renderFilters();
+    this.renderPicker();
     this.build();
     void this.refresh();
+  }
+
+  // After a save or a reset on the server.
+  async dashboardsChanged(): Promise<void> {
+    try {
+      this.saved = new Map((await api.dashboards()).map((d) => [d.id, d.title ?? d.id]));
+    } catch {
+      // The picker keeps the last list.
+    }
+    this.renderPicker();
   }
 }
 

@@ -39,23 +39,27 @@ export class HistogramPanel implements PanelView {
     const agg = ctx.response.aggregations?.[this.panel.id] as AggResult | undefined;
     const buckets: Bucket[] = agg?.buckets ?? [];
     const stacks = new Map<string, [number, number][]>();
+    const add = (name: string, t: number, n: number) => {
+      if (!stacks.has(name)) stacks.set(name, []);
+      stacks.get(name)!.push([t, n]);
+    };
+    // Events without the field (sshd lines have no protocol) are a stack of their own,
+    // apart from the values beyond the top kMaxStacks.
+    const none = `no ${this.panel.field?.split('.').pop()}`;
     const total: [number, number][] = [];
     for (const b of buckets) {
       const t = Number(b.key);
       total.push([t, b.doc_count]);
-      const sub = (b.stack as AggResult | undefined)?.buckets;
-      if (!sub) continue;
+      const stack = b.stack as AggResult | undefined;
+      if (!stack?.buckets) continue;
       let rest = b.doc_count;
-      for (const s of sub) {
-        const name = String(s.key);
-        if (!stacks.has(name)) stacks.set(name, []);
-        stacks.get(name)!.push([t, s.doc_count]);
+      for (const s of stack.buckets) {
+        add(String(s.key), t, s.doc_count);
         rest -= s.doc_count;
       }
-      if (rest > 0) {
-        if (!stacks.has('other')) stacks.set('other', []);
-        stacks.get('other')!.push([t, rest]);
-      }
+      const other = Math.min(rest, stack.sum_other_doc_count ?? 0);
+      if (other > 0) add('other', t, other);
+      if (rest - other > 0) add(none, t, rest - other);
     }
     const series = (stacks.size ? [...stacks.entries()] : [['events', total] as const]).map(
       ([name, data]) => ({ type: 'bar', name, stack: 'all', data, barMaxWidth: 24, large: true }),

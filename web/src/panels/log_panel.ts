@@ -13,6 +13,7 @@ const kMaxLiveRows = 500;
 export interface LogSource {
   page(searchAfter: unknown[] | undefined): Promise<Hit[]>;
   tailUrl(): string;
+  onLiveEvents(): void; // new events arrived on the tail
 }
 
 // Leaf paths of an event, "source.geo.country_name" style.
@@ -35,6 +36,10 @@ export class LogPanel implements PanelView {
   private cursors: (unknown[] | undefined)[] = [undefined]; // search_after of each page shown
   private lastSort: unknown[] | undefined;
   private tail: EventSource | undefined;
+  private tailUrl = '';
+  // Events that came on the live tail (id → arrival, epoch ms): still marked new when a
+  // redraw replaces the rows with the search's.
+  private readonly arrived = new Map<string, number>();
 
   constructor(private readonly panel: Panel, private readonly body: HTMLElement,
               private readonly fields: FieldSet, private readonly source: LogSource) {
@@ -60,7 +65,9 @@ export class LogPanel implements PanelView {
   update(ctx: RenderContext): void {
     this.ctx = ctx;
     this.cursors = [undefined];
-    if (this.tail) this.setLive(true); // reconnect with the new query
+    // Reconnect only when the query changed: a new stream starts at "now" and would miss
+    // what arrives while it connects.
+    if (this.tail && this.source.tailUrl() !== this.tailUrl) this.setLive(true);
     this.show(ctx.response.hits.hits);
   }
 
@@ -79,7 +86,7 @@ export class LogPanel implements PanelView {
     this.lastSort = hits.length ? hits[hits.length - 1].sort : undefined;
     this.newer.disabled = this.cursors.length <= 1 || this.live.checked;
     this.older.disabled = hits.length < kPageSize || this.live.checked;
-    this.pageLabel.textContent = `page ${this.cursors.length}`;
+    this.pageLabel.textContent = this.live.checked ? 'live' : `page ${this.cursors.length}`;
     if (!hits.length) {
       const cell = this.tbody.insertRow().insertCell();
       cell.colSpan = 7;
@@ -91,13 +98,25 @@ export class LogPanel implements PanelView {
     const f = this.fields;
     const e = hit._source;
     const tr = el('tr', 'log-row');
+    const arrived = this.arrived.get(hit._id);
+    if (arrived !== undefined) {
+      tr.classList.add('live-new');
+      tr.dataset.arrived = String(arrived);
+    }
     const toggle = el('button', 'expand', '▸');
     toggle.setAttribute('aria-expanded', 'false');
     toggle.setAttribute('aria-label', 'Show event details');
     tr.insertCell().appendChild(toggle);
     const ts = Date.parse(displayValue(getField(e, '@timestamp')));
     tr.insertCell().textContent = Number.isNaN(ts) ? '' : formatTime(ts, this.ctx?.utc ?? false);
-    tr.insertCell().textContent = displayValue(getField(e, f.sourceIp));
+    const ip = displayValue(getField(e, f.sourceIp));
+    const ipCell = tr.insertCell();
+    if (ip) {
+      const open = el('button', 'link', ip);
+      open.title = `Details of ${ip}`;
+      open.addEventListener('click', () => this.ctx?.openIp(ip));
+      ipCell.appendChild(open);
+    }
     const code = displayValue(getField(e, f.countryCode));
     tr.insertCell().textContent = [flagEmoji(code), code].filter(Boolean).join(' ');
     tr.insertCell().textContent = displayValue(getField(e, f.destinationPort));
@@ -105,6 +124,7 @@ export class LogPanel implements PanelView {
     const msg = tr.insertCell();
     msg.className = 'message';
     msg.textContent = displayValue(getField(e, 'message') ?? getField(e, 'event.original'));
+    msg.title = msg.textContent;
     const detail = el('tr', 'log-detail');
     detail.hidden = true;
     toggle.addEventListener('click', () => {
@@ -147,7 +167,8 @@ export class LogPanel implements PanelView {
     this.tail?.close();
     this.tail = undefined;
     if (on) {
-      const tail = new EventSource(this.source.tailUrl());
+      this.tailUrl = this.source.tailUrl();
+      const tail = new EventSource(this.tailUrl);
       tail.onmessage = (m) => {
         let event: Record<string, unknown>;
         try {
@@ -157,10 +178,32 @@ export class LogPanel implements PanelView {
         }
         const id = displayValue(event._id ?? '');
         const source = (event._source as Record<string, unknown> | undefined) ?? event;
-        this.tbody.prepend(...this.rows({ _id: id, _source: source }));
+        this.arrived.set(id, Date.now());
+        if (this.arrived.size > kMaxLiveRows) this.arrived.delete(this.arrived.keys().next().value!);
+        const rows = this.rows({ _id: id, _source: source });
+        if (this.tbody.rows.length === 1 && !this.tbody.rows[0].classList.contains('log-row')) {
+          this.tbody.replaceChildren(); // the "No events" row
+        }
+        this.tbody.prepend(...rows);
         while (this.tbody.rows.length > 2 * kMaxLiveRows) this.tbody.lastElementChild?.remove();
+        this.pageLabel.textContent = 'live';
+        this.source.onLiveEvents();
       };
-      tail.onerror = () => {
+      // Both a lost connection and the server's "error" event (a query it cannot tail, sent
+      // before it closes the stream) arrive here; only the latter carries data.
+      tail.onerror = (m) => {
+        const data = (m as MessageEvent).data;
+        if (typeof data === 'string' && data) {
+          let reason = data;
+          try {
+            reason = JSON.parse(data).error ?? data;
+          } catch {
+            // not JSON: shown as it is
+          }
+          this.pageLabel.textContent = `live tail refused: ${reason}`;
+          tail.close();
+          return;
+        }
         this.pageLabel.textContent = tail.readyState === EventSource.CLOSED ? 'live tail stopped' : 'reconnecting…';
       };
       this.tail = tail;

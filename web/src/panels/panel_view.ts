@@ -12,6 +12,7 @@ export interface RenderContext {
   range: { from: number; to: number };
   addFilter(field: string, value: string, negate?: boolean): void;
   setAbsoluteRange(from: number, to: number): void;
+  openIp(ip: string): void; // the IP detail view
 }
 
 export interface PanelView {

@@ -2,19 +2,56 @@
 // show each value's top country / AS. Clicking a value filters on it.
 import type { AggResult, Bucket } from '../api';
 import type { Panel } from '../dashboard_model';
-import { displayValue, flagEmoji, formatCount, formatExact } from '../format';
+import { displayValue, flagEmoji, formatCount, formatExact, formatTime } from '../format';
 import { createChart, echarts, kTooltip, themeColors } from './echarts_setup';
 import { type AggRequest, el, type PanelView, type RenderContext } from './panel_view';
+
+// Bars of a row's sparkline: hourly over a day, enough to see a burst or a steady knocker.
+const kSparkBuckets = 24;
+const kSparkWidth = 72;
+const kSparkHeight = 18;
 
 export function termsAggs(panel: Panel, known: (field: string) => boolean): AggRequest {
   const terms: Record<string, unknown> = { terms: { field: panel.field, size: panel.size ?? 10 } };
   const columns = (panel.columns ?? []).filter((c) => known(c.field));
-  if (columns.length) {
-    terms.aggs = Object.fromEntries(
-      columns.map((c, i) => [`c${i}`, { terms: { field: c.field, size: 1 } }]),
-    );
+  const sub: Record<string, unknown> = Object.fromEntries(
+    columns.map((c, i) => [`c${i}`, { terms: { field: c.field, size: 1 } }]),
+  );
+  if (panel.style === 'table' && panel.activity) {
+    sub.seen = { stats: { field: '@timestamp' } };
+    sub.spark = { date_histogram: { field: '@timestamp', interval: 'auto', buckets: kSparkBuckets } };
   }
+  if (Object.keys(sub).length) terms.aggs = sub;
   return { [panel.id]: terms };
+}
+
+const kSvg = 'http://www.w3.org/2000/svg';
+
+// A bar per histogram bucket, placed by its time within the range; attributes only (the CSP
+// refuses style attributes), coloured by CSS.
+function sparkline(b: Bucket, range: { from: number; to: number }): SVGSVGElement {
+  const svg = document.createElementNS(kSvg, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${kSparkWidth} ${kSparkHeight}`);
+  svg.setAttribute('width', String(kSparkWidth));
+  svg.setAttribute('height', String(kSparkHeight));
+  svg.setAttribute('class', 'sparkline');
+  svg.setAttribute('aria-hidden', 'true');
+  const buckets = (b.spark as AggResult | undefined)?.buckets ?? [];
+  const max = Math.max(1, ...buckets.map((x) => x.doc_count));
+  const span = Math.max(1, range.to - range.from);
+  const step = buckets.length > 1 ? Number(buckets[1].key) - Number(buckets[0].key) : span / kSparkBuckets;
+  const width = Math.max(1, (kSparkWidth * step) / span - 1);
+  for (const x of buckets) {
+    if (!x.doc_count) continue;
+    const rect = document.createElementNS(kSvg, 'rect');
+    const h = Math.max(1, (kSparkHeight * x.doc_count) / max);
+    rect.setAttribute('x', String(Math.max(0, (kSparkWidth * (Number(x.key) - range.from)) / span)));
+    rect.setAttribute('y', String(kSparkHeight - h));
+    rect.setAttribute('width', String(width));
+    rect.setAttribute('height', String(h));
+    svg.appendChild(rect);
+  }
+  return svg;
 }
 
 function topKey(b: Bucket, name: string): string {
@@ -25,25 +62,33 @@ function topKey(b: Bucket, name: string): string {
 export class TermsPanel implements PanelView {
   private chart: echarts.ECharts | undefined;
   private dark = false;
+  private ctx: RenderContext | undefined;
 
   constructor(private readonly panel: Panel, private readonly body: HTMLElement,
               private readonly known: (field: string) => boolean) {}
 
   update(ctx: RenderContext): void {
+    this.ctx = ctx;
     const agg = ctx.response.aggregations?.[this.panel.id] as AggResult | undefined;
     const buckets = agg?.buckets ?? [];
     if (this.panel.style === 'table') {
       this.renderTable(ctx, buckets);
       return;
     }
+    if (!buckets.length) {
+      this.showEmpty();
+      return;
+    }
     if (!this.chart || this.dark !== ctx.dark) {
       this.chart?.dispose();
+      this.body.replaceChildren();
       this.dark = ctx.dark;
       this.chart = createChart(this.body, ctx.dark);
+      // The handler reads this.ctx: the chart outlives the context of the search it was made in.
       this.chart.on('click', (p: unknown) => {
         const params = p as { name?: string; data?: { filterable?: boolean } };
         if (params.name && params.data?.filterable !== false) {
-          ctx.addFilter(this.panel.field!, params.name);
+          this.ctx?.addFilter(this.panel.field!, params.name);
         }
       });
     }
@@ -74,13 +119,31 @@ export class TermsPanel implements PanelView {
                  formatter: (p: { name: string; value: number; percent: number }) =>
                    `${p.name}: ${formatExact(p.value)} (${p.percent}%)` },
       series: [{
-        type: 'pie', radius: ['35%', '70%'], center: ['50%', '52%'], data: pieData,
-        label: { color: colors.text, formatter: '{b}' }, minShowLabelAngle: 6,
+        // Room outside the ring for labels such as "United States" in a third of a screen.
+        type: 'pie', radius: ['30%', '58%'], center: ['50%', '52%'], data: pieData,
+        // Labels along the panel's edges, so none is cut off by them.
+        label: { color: colors.text, formatter: '{b}', alignTo: 'edge', edgeDistance: 6, width: 96,
+                 overflow: 'truncate', minMargin: 2 },
+        labelLine: { length: 8, length2: 6 }, minShowLabelAngle: 6,
       }],
     }, { notMerge: true });
   }
 
+  // Says why there is nothing to draw, instead of empty axes.
+  private showEmpty(): void {
+    this.chart?.dispose();
+    this.chart = undefined;
+    const box = el('div', 'panel-empty');
+    box.appendChild(el('p', undefined, `No values of ${this.panel.field} in this range.`));
+    if (this.panel.empty_hint) box.appendChild(el('p', 'muted', this.panel.empty_hint));
+    this.body.replaceChildren(box);
+  }
+
   private renderTable(ctx: RenderContext, buckets: Bucket[]): void {
+    if (!buckets.length) {
+      this.showEmpty();
+      return;
+    }
     const columns = (this.panel.columns ?? []).filter((c) => this.known(c.field));
     const countryCol = columns.findIndex((c) => c.kind === 'country');
     const nameCol = columns.findIndex((c, i) => i !== countryCol && /country_name$/.test(c.field));
@@ -89,6 +152,12 @@ export class TermsPanel implements PanelView {
     const th = (t: string, cls?: string) => head.appendChild(el('th', cls, t)).setAttribute('scope', 'col');
     th(this.panel.title.replace(/^Top /, ''));
     columns.forEach((c, i) => { if (i !== nameCol) th(c.label); });
+    const activity = !!this.panel.activity;
+    if (activity) {
+      th('First seen');
+      th('Last seen');
+      th('Activity');
+    }
     th('Count', 'num');
     const tbody = table.createTBody();
     for (const b of buckets) {
@@ -97,7 +166,15 @@ export class TermsPanel implements PanelView {
       const button = el('button', 'link', value);
       button.title = `Filter on ${this.panel.field}: ${value}`;
       button.addEventListener('click', () => ctx.addFilter(this.panel.field!, value));
-      tr.insertCell().appendChild(button);
+      const first = tr.insertCell();
+      first.appendChild(button);
+      if (this.panel.ip_details) {
+        const details = el('button', 'icon details', '🔎');
+        details.title = `Details of ${value}`;
+        details.setAttribute('aria-label', `Details of ${value}`);
+        details.addEventListener('click', () => ctx.openIp(value));
+        first.appendChild(details);
+      }
       columns.forEach((c, i) => {
         if (i === nameCol) return;
         let text = topKey(b, `c${i}`);
@@ -107,17 +184,27 @@ export class TermsPanel implements PanelView {
         }
         tr.insertCell().textContent = text;
       });
+      if (activity) {
+        const seen = b.seen as { min?: number | null; max?: number | null } | undefined;
+        for (const ms of [seen?.min, seen?.max]) {
+          const cell = tr.insertCell();
+          cell.className = 'seen';
+          if (ms == null) continue;
+          const full = formatTime(ms, ctx.utc);
+          cell.textContent = full.slice(5, 16); // "11-27 18:17": the year and seconds on hover
+          cell.title = full;
+        }
+        tr.insertCell().appendChild(sparkline(b, ctx.range));
+      }
       const count = tr.insertCell();
       count.className = 'num';
       count.textContent = formatCount(b.doc_count);
       count.title = formatExact(b.doc_count);
     }
-    if (!buckets.length) {
-      const cell = tbody.insertRow().insertCell();
-      cell.colSpan = columns.length + 2;
-      cell.textContent = 'No values';
-    }
-    this.body.replaceChildren(table);
+    // Wide tables scroll inside the panel on a phone instead of widening the page.
+    const wrap = el('div', 'table-scroll');
+    wrap.appendChild(table);
+    this.body.replaceChildren(wrap);
   }
 
   resize(): void {
