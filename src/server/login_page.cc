@@ -44,6 +44,7 @@ std::string LoginPageHtml(std::string_view message, std::string_view next) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Perimeter — log in</title>
 <link rel="stylesheet" href="/login.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <main>

@@ -170,6 +170,18 @@ RequestDispatcher::Outcome RequestDispatcher::Route(Request& request) {
     out.response.headers.Set("Cache-Control", "no-cache");
     return out;
   }
+  if ((path == "/favicon.svg" || path == "/favicon.ico") && get_like) {
+    // The login page's tab icon, before any session exists: public, like /login.css (browsers
+    // ask for /favicon.ico on their own).
+    auto it = assets_.find(std::string_view("/favicon.svg"));
+    if (it != assets_.end()) {
+      out.response = Response{200, it->second.content_type, {}, it->second.bytes};
+      out.response.headers.Set("Cache-Control", "no-cache");
+    } else {
+      out.response = Response::Error(404, "not found");
+    }
+    return out;
+  }
   if (path == kLoginPath) {
     if (get_like) {
       std::string next = SafeNext(request.QueryParam("next").value_or("/"));

@@ -100,6 +100,19 @@ TEST_F(DispatcherTest, HealthNeedsNoAuthAndSaysNothingElse) {
   EXPECT_EQ(out.response.body, R"({"status":"ok"})");
 }
 
+// The login page's icon is public (browsers fetch /favicon.ico before anyone logs in); the
+// dashboard's other files are not.
+TEST_F(DispatcherTest, FaviconNeedsNoAuthButTheDashboardDoes) {
+  assets_["/favicon.svg"] = Asset{"image/svg+xml", "<svg/>"};
+  assets_["/index.html"] = Asset{"text/html; charset=utf-8", "<html>"};
+  for (const char* path : {"/favicon.svg", "/favicon.ico"}) {
+    auto out = Send("GET", path);
+    EXPECT_EQ(out.response.status, 200) << path;
+    EXPECT_EQ(out.response.body, "<svg/>") << path;
+  }
+  EXPECT_NE(Send("GET", "/index.html").response.status, 200);
+}
+
 TEST_F(DispatcherTest, EveryAnswerCarriesTheHardeningHeaders) {
   for (auto out : {Send("GET", "/health"), Send("GET", "/api/v1/events/1"), Send("TRACE", "/"),
                    Send("GET", "/%2e%2e/x")}) {
