@@ -181,6 +181,12 @@ Status EventStore::Append(std::span<const Event* const> events,
   }
   l.unlock();
   if (!w.status.ok()) return w.status;
+  std::shared_ptr<const AppendListener> listener;
+  {
+    std::lock_guard<std::mutex> g(listener_mu_);
+    listener = append_listener_;
+  }
+  if (listener) (*listener)(events);
 
   bool flush_due;
   {
@@ -190,6 +196,12 @@ Status EventStore::Append(std::span<const Event* const> events,
   }
   if (flush_due && !options_.background) return Flush();
   return Status::OK();
+}
+
+void EventStore::SetAppendListener(AppendListener listener) {
+  std::lock_guard<std::mutex> g(listener_mu_);
+  append_listener_ =
+      listener ? std::make_shared<const AppendListener>(std::move(listener)) : nullptr;
 }
 
 Status EventStore::CommitGroup(std::vector<Writer*>& group) {

@@ -130,6 +130,12 @@ class EventStore {
   // The blob of the last committed checkpoint with `key`; NotFound when there is none.
   Result<std::string> LastCheckpoint(std::string_view key) const;
 
+  // Called after every successful Append with the events it stored, in the order appends
+  // commit, on the appending thread and outside the store's locks: what a live tail follows.
+  // Must be quick and copy what it keeps. One listener; null removes it.
+  using AppendListener = std::function<void(std::span<const Event* const>)>;
+  void SetAppendListener(AppendListener listener);
+
   std::shared_ptr<const Snapshot> GetSnapshot() const;
   StoreStats Stats() const;
   const RecoveryReport& recovery() const { return recovery_; }
@@ -210,6 +216,8 @@ class EventStore {
   // Store-clock time of the last flush into each day written since open; a day absent here or
   // quiet for kDayQuietNanos is folded into few parts (see MergeOnce).
   std::map<int64_t, int64_t> last_write_ns_;
+  std::mutex listener_mu_;
+  std::shared_ptr<const AppendListener> append_listener_;  // guarded by listener_mu_
   bool read_race_ = false;  // read-only open: a file vanished while loading; start over
   bool disk_full_ = false;
   bool closed_ = false;

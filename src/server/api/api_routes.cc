@@ -356,12 +356,9 @@ Status AddApiRoutes(Router& router, ApiContext& ctx) {
       "/api/v1/tail", Role::kViewer,
       [tail](const Request& req, const AuthContext&, std::shared_ptr<EventStream> stream) {
         std::string q = req.QueryParam("query").value_or(req.QueryParam("q").value_or(""));
-        if (auto parsed = query::ParseQuery(q); !parsed.ok()) {
-          stream->Send(fmt::format(R"({{"error":{}}})", Value(parsed.status().message()).ToJson()),
-                       "error");
-          return;
+        if (Status s = tail->Subscribe(stream, q); !s.ok()) {
+          stream->Send(fmt::format(R"({{"error":{}}})", Value(s.message()).ToJson()), "error");
         }
-        tail->Subscribe(std::move(stream), q);
       }));
 
   // Elasticsearch-compatible ingest for Filebeat, Logstash, Fluent Bit, Vector.
