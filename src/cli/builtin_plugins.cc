@@ -1,11 +1,13 @@
 #include "cli/builtin_plugins.h"
 
+#include "filters/cidr_filter.h"
 #include "filters/date.h"
 #include "filters/drop.h"
 #include "filters/geoip/geoip_filter.h"
 #include "filters/grok/grok_filter.h"
 #include "filters/kv.h"
 #include "filters/mutate.h"
+#include "filters/port_scan_filter.h"
 #include "inputs/file/file_input.h"
 #include "inputs/generator_input.h"
 #include "inputs/stdin_input.h"
@@ -30,6 +32,8 @@ const PluginRegistry& BuiltinPlugins() {
     r.Add(&kDateFilter);
     r.Add(&kMutateFilter);
     r.Add(&kDropFilter);
+    r.Add(&kCidrFilter);
+    r.Add(&kPortScanFilter);
     // outputs
     r.Add(&kNullOutput);
     r.Add(&kStdoutOutput);

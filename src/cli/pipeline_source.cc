@@ -25,7 +25,10 @@ void PipelineSourceFlags::Register(CLI::App* cmd) {
   cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error");
   cmd->add_option("--firewall-log", firewall_logs,
                   "without -f: the firewall log(s) the default pipeline follows "
-                  "(default /var/log/iptables.log)");
+                  "(repeatable; default: settings' pipeline.firewall_logs, /var/log/iptables.log)");
+  cmd->add_option("--auth-log", auth_logs,
+                  "without -f: the auth log(s) whose sshd lines the default pipeline follows "
+                  "(repeatable; default: settings' pipeline.auth_logs, /var/log/auth.log)");
   cmd->add_option("--listen", listen, "HTTPS address of the dashboard/API (server.listen)");
   cmd->add_flag("--no-server", no_server, "do not start the HTTPS server (server.enabled)");
   cmd->add_option("--ecs-compatibility,--pipeline.ecs_compatibility", ecs_compatibility,
@@ -47,6 +50,8 @@ Result<Settings> PipelineSourceFlags::LoadSettings() const {
   if (!ecs_compatibility.empty()) s.ecs_compatibility = ecs_compatibility;
   if (!listen.empty()) s.server.listen = listen;
   if (no_server) s.server_enabled = false;
+  if (!firewall_logs.empty()) s.firewall_logs = firewall_logs;
+  if (!auth_logs.empty()) s.auth_logs = auth_logs;
   s.Finish();
   return s;
 }
@@ -59,9 +64,9 @@ Result<std::unique_ptr<CompiledPipeline>> LoadPipeline(const PipelineSourceFlags
   }
   if (!flags.config_text.empty()) files.push_back({"config string", flags.config_text});
   if (files.empty()) {
-    std::vector<std::string> logs = flags.firewall_logs;
-    if (logs.empty()) logs.push_back("/var/log/iptables.log");
-    files.push_back({"default pipeline", DefaultPipeline(logs)});
+    ASSIGN_OR_RETURN(std::string text, DefaultPipeline({settings.firewall_logs, settings.auth_logs,
+                                                        settings.ignore}));
+    files.push_back({"default pipeline", std::move(text)});
   }
   ASSIGN_OR_RETURN(config::PipelineAst ast, config::ParsePipeline(std::move(files)));
   PluginContext ctx;

@@ -24,13 +24,15 @@ struct PipelineSourceFlags {
   std::string listen;                      // --listen
   bool no_server = false;                  // --no-server
   std::vector<std::string> firewall_logs;  // --firewall-log, for the default pipeline
+  std::vector<std::string> auth_logs;      // --auth-log, for the default pipeline
 
   void Register(CLI::App* cmd);
   // Settings from --settings (or ./perimeter.toml when present), then flags on top.
   Result<Settings> LoadSettings() const;
 };
 
-// Reads and parses the config, then validates and creates every plugin.
+// Reads and parses the config (the default pipeline without -f/-e), then validates and creates
+// every plugin.
 Result<std::unique_ptr<CompiledPipeline>> LoadPipeline(const PipelineSourceFlags& flags,
                                                        const Settings& settings);
 

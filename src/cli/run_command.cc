@@ -59,6 +59,22 @@ void LogStats(const PipelineRunner& runner, double seconds, uint64_t* last_out) 
   }
 }
 
+// The default pipeline waits for a log that is not there (yet) without a word: the file input
+// retries quietly, as Logstash does. Said once here, so a typo in a path is not a mystery.
+void ReportMissingLogs(const Settings& settings) {
+  auto report = [](const std::vector<std::string>& paths, std::string_view what) {
+    for (const std::string& p : paths) {
+      if (p.find_first_of("*?[{") != std::string::npos) continue;  // a glob: may match later
+      std::error_code ec;
+      if (!std::filesystem::exists(p, ec)) {
+        spdlog::info("{} {} does not exist (yet); it is read as soon as it appears", what, p);
+      }
+    }
+  };
+  report(settings.firewall_logs, "firewall log");
+  report(settings.auth_logs, "auth log");
+}
+
 int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
   auto settings = flags.LoadSettings();
   ConfigureLogging(settings.ok() ? settings->log_level : "info");
@@ -87,6 +103,7 @@ int Run(const PipelineSourceFlags& flags, const std::string& stats_interval) {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
+  if (flags.config_paths.empty() && flags.config_text.empty()) ReportMissingLogs(*settings);
   auto pipeline = LoadPipeline(flags, *settings);
   if (!pipeline.ok()) {
     fmt::print(stderr, "{}", pipeline.status().message());
@@ -182,9 +199,16 @@ CommandRunner AddRunCommand(CLI::App& app) {
                 "print the pipeline used without -f, in the Logstash language, and exit");
   return [flags, stats, print_default] {
     if (*print_default) {
-      std::vector<std::string> logs = flags->firewall_logs;
-      if (logs.empty()) logs.push_back("/var/log/iptables.log");
-      fmt::print("{}", DefaultPipeline(logs));
+      auto settings = flags->LoadSettings();
+      auto text =
+          settings.ok()
+              ? DefaultPipeline({settings->firewall_logs, settings->auth_logs, settings->ignore})
+              : Result<std::string>(settings.status());
+      if (!text.ok()) {
+        fmt::print(stderr, "perimeter: {}\n", text.status().message());
+        return 1;
+      }
+      fmt::print("{}", *text);
       return 0;
     }
     return Run(*flags, *stats);

@@ -5,6 +5,8 @@
 
 #include <thread>
 
+#include "filters/cidr_filter.h"
+
 namespace perimeter {
 
 namespace {
@@ -15,6 +17,30 @@ constexpr int kMaxBatchSize = 65536;  // bounds the memory one batch can hold
 std::string Where(const toml::node& n) {
   const auto& s = n.source();
   return fmt::format("line {}, column {}", s.begin.line, s.begin.column);
+}
+
+// A TOML array of strings (a single string is taken as a list of one); the error names the
+// element that is not a string.
+Result<std::vector<std::string>> StringList(const toml::node& n, std::string_view key,
+                                            const std::string& path) {
+  std::vector<std::string> out;
+  if (auto v = n.value<std::string>()) {
+    out.push_back(*v);
+    return out;
+  }
+  if (!n.is_array()) {
+    return Status::InvalidArgument(fmt::format(
+        "{} ({}): {} must be a list of strings, e.g. [\"a\", \"b\"]", path, Where(n), key));
+  }
+  for (const toml::node& e : *n.as_array()) {
+    auto v = e.value<std::string>();
+    if (!v) {
+      return Status::InvalidArgument(
+          fmt::format("{} ({}): every element of {} must be a string", path, Where(e), key));
+    }
+    out.push_back(*v);
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,6 +86,25 @@ Result<Settings> Settings::Load(const std::string& path) {
             return fail(pn, "pipeline.ecs_compatibility must be \"disabled\", \"v1\" or \"v8\"");
           }
           s.ecs_compatibility = *v;
+        } else if (p == "firewall_logs" || p == "auth_logs") {
+          ASSIGN_OR_RETURN(auto paths, StringList(pn, "pipeline." + p, path));
+          for (const std::string& f : paths) {
+            if (f.empty()) return fail(pn, fmt::format("pipeline.{} has an empty path", p));
+          }
+          (p == "firewall_logs" ? s.firewall_logs : s.auth_logs) = std::move(paths);
+        } else if (p == "ignore") {
+          if (!pn.is_array()) {
+            return fail(pn,
+                        "pipeline.ignore must be a list, e.g. [\"203.0.113.7\", "
+                        "\"198.51.100.0/24\"]");
+          }
+          for (const toml::node& e : *pn.as_array()) {
+            auto v = e.value<std::string>();
+            if (!v) return fail(e, "every element of pipeline.ignore must be a string");
+            auto net = ParseIpNetwork(*v);
+            if (!net.ok()) return fail(e, "pipeline.ignore: " + net.status().message());
+            s.ignore.push_back(*v);
+          }
         } else {
           return fail(pn, fmt::format("unknown setting pipeline.{}", p));
         }
@@ -154,6 +199,13 @@ data_dir = "./data"          # where checkpoints (and later the event store) liv
 workers = 0                  # worker threads; 0 = one per core
 batch_size = 125             # events per batch
 ecs_compatibility = "v8"     # field names of plugins: "disabled" (legacy), "v1" or "v8"
+# What the default pipeline (`perimeter run` without -f) reads; globs allowed. A file that is
+# missing or unreadable is reported and retried; the others go on.
+firewall_logs = ["/var/log/iptables.log"]   # kernel firewall lines (iptables, UFW, nftables)
+auth_logs = ["/var/log/auth.log"]           # sshd logins (/var/log/secure on RHEL); [] for none
+# Your own addresses and networks: their events are tagged `ignored` and left out of the
+# dashboard's default view, so you never show up as a scanner.
+ignore = []                  # e.g. ["203.0.113.7", "198.51.100.0/24", "2001:db8:1::/48"]
 
 [log]
 level = "info"               # trace, debug, info, warn, error

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "server/server_options.h"
@@ -14,6 +15,12 @@ struct Settings {
   int workers = 0;  // 0: one per core
   int batch_size = 125;
   std::string ecs_compatibility = "v8";  // pipeline-wide default for plugins
+  // [pipeline] inputs of the default pipeline (used when `run` gets no -f/-e).
+  std::vector<std::string> firewall_logs = {"/var/log/iptables.log"};
+  std::vector<std::string> auth_logs = {"/var/log/auth.log"};
+  // The owner's own addresses and networks ("203.0.113.7", "198.51.100.0/24"): their events
+  // are tagged `ignored`. Each entry is checked when the settings are loaded.
+  std::vector<std::string> ignore;
   std::string log_level = "info";
   // [server]: the HTTPS server started by `perimeter run` (and `perimeter serve`).
   bool server_enabled = true;

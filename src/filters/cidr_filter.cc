@@ -108,8 +108,8 @@ Result<std::shared_ptr<const NetworkSet>> LoadNetworkFile(const std::string& pat
   std::error_code ec;
   uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) {
-    return Status::IOError(fmt::format("cidr: cannot read network_path {}: {}", path,
-                                       ec.message()));
+    return Status::IOError(
+        fmt::format("cidr: cannot read network_path {}: {}", path, ec.message()));
   }
   if (size > kMaxNetworkFileBytes) {
     return Status::InvalidArgument(fmt::format(
@@ -329,8 +329,8 @@ Result<IpNetwork> ParseIpNetwork(std::string_view text) {
   IpNetwork net{*base, bits};
   if (slash != std::string_view::npos) {
     std::string_view len = text.substr(slash + 1);
-    auto mask = len.find('.') != std::string_view::npos && !base->v6 ? ParseIpAddress(len)
-                                                                      : std::nullopt;
+    auto mask =
+        len.find('.') != std::string_view::npos && !base->v6 ? ParseIpAddress(len) : std::nullopt;
     if (mask) {
       // A dotted netmask ("255.255.255.0"), which Logstash's IPAddr accepts too: ones, then
       // zeros.
@@ -338,9 +338,8 @@ Result<IpNetwork> ParseIpNetwork(std::string_view text) {
                    (uint32_t{mask->bytes[2]} << 8) | mask->bytes[3];
       int ones = std::countl_one(m);
       if (ones < 32 && (m << ones) != 0) {
-        return Status::InvalidArgument(
-            fmt::format("'{}': the netmask is not contiguous; write a prefix length such as /24",
-                        text));
+        return Status::InvalidArgument(fmt::format(
+            "'{}': the netmask is not contiguous; write a prefix length such as /24", text));
       }
       net.prefix = ones;
     } else {
@@ -350,9 +349,9 @@ Result<IpNetwork> ParseIpNetwork(std::string_view text) {
         n = std::stoi(std::string(len));
       }
       if (n < 0 || n > bits) {
-        return Status::InvalidArgument(fmt::format(
-            "'{}': the prefix length must be 0..{} for an {} network", text, bits,
-            base->v6 ? "IPv6" : "IPv4"));
+        return Status::InvalidArgument(
+            fmt::format("'{}': the prefix length must be 0..{} for an {} network", text, bits,
+                        base->v6 ? "IPv6" : "IPv4"));
       }
       net.prefix = n;
     }
@@ -369,11 +368,15 @@ const PluginSpec kCidrFilter = {
         {
             {"address", OptionType::kArray, Value(Array{}),
              "addresses to check, each a template such as \"%{[source][ip]}\""},
-            {"address_field", OptionType::kString, {},
+            {"address_field",
+             OptionType::kString,
+             {},
              "a field holding the address(es) to check, e.g. \"[source][ip]\""},
             {"network", OptionType::kArray, Value(Array{}),
              "networks (\"198.51.100.0/24\", \"2001:db8::/32\") or single addresses"},
-            {"network_path", OptionType::kPath, {},
+            {"network_path",
+             OptionType::kPath,
+             {},
              "a file listing the networks, instead of 'network'"},
             {"refresh_interval", OptionType::kNumber, Value(600),
              "seconds between checks of network_path for changes"},
