@@ -97,6 +97,8 @@ std::string SshdFilter() {
       # [event][original] repeats the message word for word; the store keeps the message.
       remove_field => ["[event][original]"]
     }}
+    # ECS spells the transport in lower case (tcp, udp, icmp); the kernel writes PROTO=TCP.
+    mutate {{ lowercase => ["[network][transport]"] }}
   }}
   # The line's own time, not the time it was read; a classic syslog time has no year (guessed
   # as Logstash does) and no zone (this machine's).
