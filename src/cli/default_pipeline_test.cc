@@ -17,7 +17,7 @@
 
 #include "cli/builtin_plugins.h"
 #include "config/parser.h"
-#include "filters/cidr_filter.h"
+#include "core/ip_address.h"
 #include "pipeline/batch_processor.h"
 #include "pipeline/pipeline_compiler.h"
 
@@ -328,7 +328,7 @@ std::optional<std::string> AddressOf(std::string_view m) {
     if (w.rfind("rhost=", 0) == 0) w = w.substr(6);
     while (!w.empty() && (w.back() == ':' || w.back() == ']')) w.pop_back();
     if (!w.empty() && w[0] == '[') w = w.substr(1);
-    if (ParseIpAddress(w)) return w;
+    if (IpAddress::Parse(w)) return w;
   }
   return std::nullopt;
 }

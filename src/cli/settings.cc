@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "filters/cidr_filter.h"
+#include "core/ip_address.h"
 
 namespace perimeter {
 

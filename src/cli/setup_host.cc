@@ -15,6 +15,7 @@
 #include "cli/setup_paths.h"
 #include "cli/syslog_route.h"
 #include "cli/systemd_unit.h"
+#include "core/ip_address.h"
 #include "filters/geoip/default_database.h"
 #include "server/atomic_file.h"
 #include "server/htpasswd_file.h"
@@ -88,10 +89,7 @@ std::string FirstWord(std::string_view text) {
   return std::string(text.substr(0, end));
 }
 
-bool IsIpAddress(const std::string& text) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
+bool IsIpAddress(const std::string& text) { return IpAddress::Parse(text).has_value(); }
 
 // sudo drops $SSH_CLIENT; the login record of our terminal still names the remote address.
 std::string UtmpRemoteAddress() {

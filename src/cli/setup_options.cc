@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "filters/cidr_filter.h"
+#include "core/ip_address.h"
 
 namespace perimeter {
 namespace {

@@ -1,13 +1,11 @@
 #include "filters/cidr_filter.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <cctype>
 #include <chrono>
 #include <cstring>
@@ -27,22 +25,14 @@ namespace perimeter {
 
 namespace {
 
-constexpr size_t kMaxAddressText = INET6_ADDRSTRLEN;  // longest text inet_pton can accept
 // A network file is a list an operator maintains by hand or from a feed; past this size it is
 // more likely the wrong file than a list of networks.
 constexpr uintmax_t kMaxNetworkFileBytes = 64u << 20;
-
-constexpr const char* kNetworkExamples = "e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
-}
-
-void ClearHostBits(IpAddress* a, int prefix) {
-  const int bits = a->v6 ? 128 : 32;
-  for (int i = prefix; i < bits; ++i) a->bytes[i / 8] &= static_cast<uint8_t>(~(0x80 >> (i % 8)));
 }
 
 // The networks to match, grouped by family and prefix length: one hash lookup per group, so a
@@ -51,12 +41,12 @@ class NetworkSet {
  public:
   void Add(const IpNetwork& n) {
     for (Group& g : groups_) {
-      if (g.v6 == n.base.v6 && g.prefix == n.prefix) {
+      if (g.v6 == !n.base.is_v4() && g.prefix == n.prefix) {
         if (g.masked.insert(KeyOf(n.base)).second) ++size_;
         return;
       }
     }
-    Group g{n.base.v6, n.prefix, {}};
+    Group g{!n.base.is_v4(), n.prefix, {}};
     g.masked.insert(KeyOf(n.base));
     groups_.push_back(std::move(g));
     ++size_;
@@ -64,10 +54,8 @@ class NetworkSet {
 
   bool Contains(const IpAddress& a) const {
     for (const Group& g : groups_) {
-      if (g.v6 != a.v6) continue;
-      IpAddress masked = a;
-      ClearHostBits(&masked, g.prefix);
-      if (g.masked.contains(KeyOf(masked))) return true;
+      if (g.v6 == a.is_v4()) continue;
+      if (g.masked.contains(KeyOf(a.Network(g.prefix)))) return true;
     }
     return false;
   }
@@ -92,8 +80,8 @@ class NetworkSet {
   };
   static Key KeyOf(const IpAddress& a) {
     Key k;
-    std::memcpy(&k.hi, a.bytes.data(), 8);
-    std::memcpy(&k.lo, a.bytes.data() + 8, 8);
+    std::memcpy(&k.hi, a.bytes().data(), 8);
+    std::memcpy(&k.lo, a.bytes().data() + 8, 8);
     return k;
   }
 
@@ -232,7 +220,7 @@ class CidrFilter : public FilterPlugin {
   // Logstash logs every address that does not parse; a missing field would then log once per
   // event, so they are counted for the stats instead.
   bool Check(std::string_view text, const NetworkSet& set) {
-    auto a = ParseIpAddress(text);
+    std::optional<IpAddress> a = IpAddress::Parse(text);
     if (!a) {
       invalid_addresses_.fetch_add(1, std::memory_order_relaxed);
       return false;
@@ -282,83 +270,6 @@ class CidrFilter : public FilterPlugin {
 };
 
 }  // namespace
-
-bool IpNetwork::Contains(const IpAddress& a) const {
-  if (a.v6 != base.v6) return false;
-  IpAddress masked = a;
-  ClearHostBits(&masked, prefix);
-  return masked.bytes == base.bytes;
-}
-
-std::string IpNetwork::ToString() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  ::inet_ntop(base.v6 ? AF_INET6 : AF_INET, base.bytes.data(), buf, sizeof(buf));
-  return fmt::format("{}/{}", buf, prefix);
-}
-
-std::optional<IpAddress> ParseIpAddress(std::string_view text) {
-  if (text.empty() || text.size() >= kMaxAddressText) return std::nullopt;
-  char buf[kMaxAddressText];
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = '\0';
-  IpAddress a;
-  if (text.find(':') == std::string_view::npos) {
-    if (::inet_pton(AF_INET, buf, a.bytes.data()) != 1) return std::nullopt;
-    return a;
-  }
-  if (::inet_pton(AF_INET6, buf, a.bytes.data()) != 1) return std::nullopt;
-  static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(a.bytes.data(), kMappedPrefix, sizeof(kMappedPrefix)) == 0) {
-    IpAddress v4;
-    std::memcpy(v4.bytes.data(), a.bytes.data() + 12, 4);
-    return v4;
-  }
-  a.v6 = true;
-  return a;
-}
-
-Result<IpNetwork> ParseIpNetwork(std::string_view text) {
-  size_t slash = text.find('/');
-  std::string_view addr = text.substr(0, slash);
-  auto base = ParseIpAddress(addr);
-  if (!base) {
-    return Status::InvalidArgument(
-        fmt::format("'{}' is not an IP address or network ({})", text, kNetworkExamples));
-  }
-  const int bits = base->v6 ? 128 : 32;
-  IpNetwork net{*base, bits};
-  if (slash != std::string_view::npos) {
-    std::string_view len = text.substr(slash + 1);
-    auto mask =
-        len.find('.') != std::string_view::npos && !base->v6 ? ParseIpAddress(len) : std::nullopt;
-    if (mask) {
-      // A dotted netmask ("255.255.255.0"), which Logstash's IPAddr accepts too: ones, then
-      // zeros.
-      uint32_t m = (uint32_t{mask->bytes[0]} << 24) | (uint32_t{mask->bytes[1]} << 16) |
-                   (uint32_t{mask->bytes[2]} << 8) | mask->bytes[3];
-      int ones = std::countl_one(m);
-      if (ones < 32 && (m << ones) != 0) {
-        return Status::InvalidArgument(fmt::format(
-            "'{}': the netmask is not contiguous; write a prefix length such as /24", text));
-      }
-      net.prefix = ones;
-    } else {
-      int n = -1;
-      if (!len.empty() && len.size() <= 3 &&
-          std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        n = std::stoi(std::string(len));
-      }
-      if (n < 0 || n > bits) {
-        return Status::InvalidArgument(
-            fmt::format("'{}': the prefix length must be 0..{} for an {} network", text, bits,
-                        base->v6 ? "IPv6" : "IPv4"));
-      }
-      net.prefix = n;
-    }
-  }
-  ClearHostBits(&net.base, net.prefix);
-  return net;
-}
 
 const PluginSpec kCidrFilter = {
     .name = "cidr",

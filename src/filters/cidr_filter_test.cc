@@ -58,15 +58,15 @@ TEST(IpNetwork, RejectsWhatIsNotANetworkAndSaysWhy) {
 
 TEST(IpNetwork, ContainsRespectsFamilyAndPrefix) {
   IpNetwork v4 = *ParseIpNetwork("198.51.100.0/24");
-  EXPECT_TRUE(v4.Contains(*ParseIpAddress("198.51.100.255")));
-  EXPECT_FALSE(v4.Contains(*ParseIpAddress("198.51.101.0")));
-  EXPECT_FALSE(v4.Contains(*ParseIpAddress("::ffff:c633:6500:1")));
+  EXPECT_TRUE(v4.Contains(*IpAddress::Parse("198.51.100.255")));
+  EXPECT_FALSE(v4.Contains(*IpAddress::Parse("198.51.101.0")));
+  EXPECT_FALSE(v4.Contains(*IpAddress::Parse("::ffff:c633:6500:1")));
   // sshd on a dual-stack socket logs IPv4 clients as IPv4-mapped IPv6.
-  EXPECT_TRUE(v4.Contains(*ParseIpAddress("::ffff:198.51.100.9")));
+  EXPECT_TRUE(v4.Contains(*IpAddress::Parse("::ffff:198.51.100.9")));
   IpNetwork v6 = *ParseIpNetwork("2001:db8:abcd::/48");
-  EXPECT_TRUE(v6.Contains(*ParseIpAddress("2001:db8:abcd:ffff::1")));
-  EXPECT_FALSE(v6.Contains(*ParseIpAddress("2001:db8:abce::1")));
-  EXPECT_FALSE(v6.Contains(*ParseIpAddress("198.51.100.9")));
+  EXPECT_TRUE(v6.Contains(*IpAddress::Parse("2001:db8:abcd:ffff::1")));
+  EXPECT_FALSE(v6.Contains(*IpAddress::Parse("2001:db8:abce::1")));
+  EXPECT_FALSE(v6.Contains(*IpAddress::Parse("198.51.100.9")));
 }
 
 TEST(CidrFilter, MatchesASprintfAddressAgainstNetworks) {

@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 
+#include "core/ip_address.h"
 #include "core/status.h"
 #include "filters/geoip/geo_record.h"
-#include "filters/geoip/ip_address.h"
 
 namespace perimeter::geoip {
 

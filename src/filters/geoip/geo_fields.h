@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/ip_address.h"
 #include "core/status.h"
 #include "core/value.h"
 #include "filters/geoip/geo_record.h"
-#include "filters/geoip/ip_address.h"
 
 namespace perimeter::geoip {
 

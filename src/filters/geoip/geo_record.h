@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "filters/geoip/ip_address.h"
+#include "core/ip_address.h"
 
 namespace perimeter::geoip {
 

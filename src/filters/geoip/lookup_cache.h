@@ -9,8 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "core/ip_address.h"
 #include "core/value.h"
-#include "filters/geoip/ip_address.h"
 
 namespace perimeter::geoip {
 

@@ -1,8 +1,8 @@
-#include "filters/geoip/ip_address.h"
+#include "core/ip_address.h"
 
 #include <gtest/gtest.h>
 
-namespace perimeter::geoip {
+namespace perimeter {
 namespace {
 
 std::string Text(std::string_view in) {
@@ -129,4 +129,4 @@ TEST(IpAddress, NetworkClearsHostBits) {
 }
 
 }  // namespace
-}  // namespace perimeter::geoip
+}  // namespace perimeter

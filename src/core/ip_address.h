@@ -1,6 +1,7 @@
-// IpAddress: an IPv4 or IPv6 address parsed from text, with what the geoip filter asks of it —
-// is it a special-purpose (never geolocated) address, its network for a prefix length, and the
-// text Logstash prints for it. A plain value; safe to copy and to share between threads.
+// IpAddress: an IPv4 or IPv6 address parsed from text, with what the filters ask of it — is it
+// a special-purpose (never geolocated) address, its network for a prefix length, the text
+// Logstash prints for it — and IpNetwork, an address and a prefix length (the cidr filter, the
+// settings' ignore list). Plain values; safe to copy and to share between threads.
 #pragma once
 
 #include <array>
@@ -9,7 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace perimeter::geoip {
+#include "core/status.h"
+
+namespace perimeter {
 
 class IpAddress {
  public:
@@ -50,4 +53,19 @@ class IpAddress {
   std::array<uint8_t, 16> bytes_{};
 };
 
-}  // namespace perimeter::geoip
+// An address and a prefix length; the address is the network's first (host bits clear).
+struct IpNetwork {
+  IpAddress base;
+  int prefix = 0;  // 0..32 for IPv4, 0..128 for IPv6
+
+  // True for addresses of the same family inside the network.
+  bool Contains(const IpAddress& a) const;
+  std::string ToString() const;  // "198.51.100.0/24", "2001:db8::/32"
+};
+
+// "198.51.100.0/24", "2001:db8::/32", "10.0.0.0/255.0.0.0" (a contiguous netmask), or a bare
+// address (a /32 or /128 network). Host bits past the prefix are cleared ("198.51.100.7/24" is
+// 198.51.100.0/24), as Logstash's IPAddr does. The error says what is wrong with the text.
+Result<IpNetwork> ParseIpNetwork(std::string_view text);
+
+}  // namespace perimeter

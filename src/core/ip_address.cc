@@ -1,10 +1,12 @@
-#include "filters/geoip/ip_address.h"
+#include "core/ip_address.h"
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
-namespace perimeter::geoip {
+namespace perimeter {
 
 namespace {
 
@@ -198,4 +200,56 @@ std::string IpAddress::ToText() const {
   return s;
 }
 
-}  // namespace perimeter::geoip
+bool IpNetwork::Contains(const IpAddress& a) const {
+  return a.family() == base.family() && a.Network(prefix) == base;
+}
+
+std::string IpNetwork::ToString() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  ::inet_ntop(base.is_v4() ? AF_INET : AF_INET6, base.bytes().data(), buf, sizeof buf);
+  return std::string(buf) + "/" + std::to_string(prefix);
+}
+
+Result<IpNetwork> ParseIpNetwork(std::string_view text) {
+  constexpr std::string_view kExamples = "e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32";
+  const size_t slash = text.find('/');
+  std::optional<IpAddress> base = IpAddress::Parse(text.substr(0, slash));
+  if (!base) {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not an IP address or network (" +
+                                   std::string(kExamples) + ")");
+  }
+  const int bits = base->bit_length();
+  int prefix = bits;
+  if (slash != std::string_view::npos) {
+    std::string_view len = text.substr(slash + 1);
+    std::optional<IpAddress> mask;
+    if (base->is_v4() && len.find('.') != std::string_view::npos) mask = IpAddress::Parse(len);
+    if (mask && mask->is_v4()) {
+      // A dotted netmask, which Logstash's IPAddr accepts too: ones, then zeros.
+      const auto& b = mask->bytes();
+      uint32_t m = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+      int ones = std::countl_one(m);
+      if (ones < 32 && (m << ones) != 0) {
+        return Status::InvalidArgument("'" + std::string(text) +
+                                       "': the netmask is not contiguous; write a prefix "
+                                       "length such as /24");
+      }
+      prefix = ones;
+    } else {
+      int n = -1;
+      if (!len.empty() && len.size() <= 3 &&
+          std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        n = std::stoi(std::string(len));
+      }
+      if (n < 0 || n > bits) {
+        return Status::InvalidArgument("'" + std::string(text) +
+                                       "': the prefix length must be 0.." + std::to_string(bits) +
+                                       " for an " + (base->is_v4() ? "IPv4" : "IPv6") + " network");
+      }
+      prefix = n;
+    }
+  }
+  return IpNetwork{base->Network(prefix), prefix};
+}
+
+}  // namespace perimeter
