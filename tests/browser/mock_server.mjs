@@ -321,7 +321,8 @@ export function startMockServer(port = 0) {
           return dashboards.delete(dash[1]) ? send(200, { result: 'deleted' })
             : send(404, { error: { status: 404, reason: 'no such dashboard' } });
         }
-        if (url.pathname === '/api/v1/search' && req.method === 'POST') {
+        if ((url.pathname === '/api/v1/search' || url.pathname === '/api/v1/aggregate') &&
+            req.method === 'POST') {
           const [status, answer] = search(events, body);
           return send(status, answer);
         }

@@ -484,6 +484,17 @@ async function main() {
       expect(await metric('Distinct source IPs') === formatCount(aggs.metrics_1.value), 'distinct IPs');
       expect(await metric('Distinct countries') === formatCount(aggs.metrics_2.value), 'distinct countries');
       expect(aggs.metrics_2.value > 50, `${aggs.metrics_2.value} countries: GeoIP ran on the events`);
+      // The change against the range before, as long: the API's count of that range.
+      const span = initial.body.to - initial.body.from;
+      const before = await api.count(initial.body.query, initial.body.from - span, initial.body.from);
+      const change = await page.locator('dd[data-metric="Events"] + .metric-change').textContent();
+      if (before === 0) {
+        expect(change === 'none in the previous range', `change line: ${change}`);
+      } else {
+        const pct = Math.abs(((total - before) / before) * 100);
+        const want = `${pct.toFixed(pct < 10 ? 1 : 0)}% vs. previous range`;
+        expect(change.endsWith(want), `change line "${change}", want "${want}" (${total} vs ${before})`);
+      }
     });
 
     await check('top source IPs: rows, countries and counts of the API\'s buckets', async () => {

@@ -98,6 +98,8 @@ export async function loadSession(): Promise<Session> {
 
 export const api = {
   search: (body: unknown) => request<SearchResponse>('POST', '/api/v1/search', body),
+  // The same as search with no hits by default: totals and aggregations only.
+  aggregate: (body: unknown) => request<SearchResponse>('POST', '/api/v1/aggregate', body),
   fields: () => request<FieldDescription[] | { fields: FieldDescription[] }>('GET', '/api/v1/fields'),
   dashboards: () => request<DashboardListItem[]>('GET', '/api/v1/dashboards'),
   dashboard: (id: string) => request<unknown>('GET', '/api/v1/dashboards/' + encodeURIComponent(id)),

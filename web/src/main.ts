@@ -34,6 +34,7 @@ class App {
     (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark';
   refreshTimer: number | undefined;
   lastResponse: SearchResponse | undefined;
+  lastPrevious: SearchResponse | undefined; // the range before, for metric panels' change
   lastResolved = { from: 0, to: 0 };
   generation = 0;
   isAdmin = false;
@@ -342,13 +343,28 @@ class App {
       query: q.text, from: resolved.from, to: resolved.to, size: kPageSize,
       sort: '@timestamp:desc', aggs: this.aggregations(),
     };
+    // Metric panels compare with the range just before: its totals come in the same round trip
+    // (a second, small request sent alongside).
+    const metricAggsOnly: AggRequest = {};
+    for (const { panel } of this.views) {
+      if (panel.kind === 'metric') Object.assign(metricAggsOnly, metricAggs(panel, this.known));
+    }
+    const hasMetrics = this.views.some(({ panel }) => panel.kind === 'metric');
+    const span = resolved.to - resolved.from;
+    const previousBody = {
+      query: q.text, from: resolved.from - span, to: resolved.from, size: 0, aggs: metricAggsOnly,
+    };
     document.body.classList.add('loading');
     try {
-      const response = await api.search(body);
+      const [response, previous] = await Promise.all([
+        api.search(body),
+        hasMetrics ? api.aggregate(previousBody).catch(() => undefined) : Promise.resolve(undefined),
+      ]);
       if (generation !== this.generation) return; // a newer refresh is on its way
       this.clearQueryError();
       this.showError('');
       this.lastResponse = response;
+      this.lastPrevious = previous;
       this.lastResolved = resolved;
       this.render();
     } catch (err) {
@@ -379,7 +395,7 @@ class App {
     if (total === 0) void this.explainEmpty();
     $('status').textContent = `${formatExact(total)} events · ${response.took} ms`;
     const ctx: RenderContext = {
-      response, fields: this.fields, utc: this.utc, dark: this.dark, range: this.lastResolved,
+      response, previous: this.lastPrevious, fields: this.fields, utc: this.utc, dark: this.dark, range: this.lastResolved,
       addFilter: this.addFilter, setAbsoluteRange: this.setAbsoluteRange,
       openIp: (ip) => void this.ipView?.open(ip),
     };

@@ -6,6 +6,9 @@ import type { FieldSet } from '../field_set';
 
 export interface RenderContext {
   response: SearchResponse;
+  // The same query over the range just before this one (as long), for metric panels' change;
+  // absent when no metric panel asked for it.
+  previous?: SearchResponse;
   fields: FieldSet;
   utc: boolean;
   dark: boolean;
