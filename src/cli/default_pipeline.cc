@@ -164,14 +164,16 @@ Result<std::string> DefaultPipeline(const DefaultPipelineInputs& inputs) {
       ecs_compatibility => "v8"
     }
   }
-  # A source that touched 10 distinct ports within an hour of event time. Measured on real UFW
-  # logs, an hour catches the slow sweepers that dominate them; a minute catches almost none.
+  # A source that touched 10 distinct ports (or, behind a gateway, 10 hosts) within an hour of
+  # event time. Measured on real UFW logs, an hour catches the slow sweepers that dominate them;
+  # a minute catches almost none.
   # Inbound firewall lines only (IN= set): outbound packets come from this host itself.
   if [observer][ingress][interface][name] and "ignored" not in [tags] {
     port_scan {
       source => "[source][ip]"
       destination_port => "[destination][port]"
       ports => 10
+      hosts => 10
       window => 3600
     }
   }

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,16 +29,34 @@ constexpr size_t kShards = 16;
 constexpr size_t kMaxTrackedPorts = 256;
 constexpr int64_t kMaxMaxSources = 10'000'000;  // a typo guard: 10 M sources is gigabytes
 
-struct PortSeen {
-  int64_t last_ns;  // newest event time this port was seen at
-  uint16_t port;
+// A destination port, or a destination host (a hash of its text), and when it was last touched.
+struct Seen {
+  int64_t last_ns;  // newest event time it was seen at
+  uint64_t key;
 };
 
 struct SourceState {
   std::string source;
   int64_t newest_ns = INT64_MIN;  // newest event time seen from this source
-  std::vector<PortSeen> ports;
+  std::vector<Seen> ports;
+  std::vector<Seen> hosts;
 };
+
+// Notes `key` at `t_ns` in `seen` (entries before `cutoff` already dropped); at the tracking
+// limit the entry seen longest ago makes room, so the window keeps the recent ones.
+void Touch(std::vector<Seen>& seen, uint64_t key, int64_t t_ns) {
+  auto it = std::find_if(seen.begin(), seen.end(), [&](const Seen& p) { return p.key == key; });
+  if (it != seen.end()) {
+    it->last_ns = std::max(it->last_ns, t_ns);
+  } else if (seen.size() < kMaxTrackedPorts) {
+    seen.push_back({t_ns, key});
+  } else {
+    auto oldest = std::min_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) {
+      return a.last_ns < b.last_ns;
+    });
+    *oldest = {t_ns, key};
+  }
+}
 
 struct StringHash {
   using is_transparent = void;
@@ -82,7 +101,9 @@ class PortScanFilter : public FilterPlugin {
     };
     RETURN_IF_ERROR(field("source", &f->source_));
     RETURN_IF_ERROR(field("destination_port", &f->port_field_));
+    RETURN_IF_ERROR(field("destination_host", &f->host_field_));
     RETURN_IF_ERROR(field("target", &f->target_));
+    RETURN_IF_ERROR(field("hosts_target", &f->hosts_target_));
     int64_t ports = config.GetInt("ports");
     if (ports < 1 || ports > static_cast<int64_t>(kMaxTrackedPorts)) {
       return Status::InvalidArgument(fmt::format(
@@ -90,6 +111,14 @@ class PortScanFilter : public FilterPlugin {
           kMaxTrackedPorts));
     }
     f->threshold_ = static_cast<size_t>(ports);
+    int64_t hosts = config.GetInt("hosts");
+    if (hosts < 0 || hosts > static_cast<int64_t>(kMaxTrackedPorts)) {
+      return Status::InvalidArgument(fmt::format(
+          "port_scan: hosts is {}; it must be 0 (not counted) or 1..{} (distinct destination "
+          "hosts that make a scanner)",
+          hosts, kMaxTrackedPorts));
+    }
+    f->host_threshold_ = static_cast<size_t>(hosts);
     double window = config.GetNumber("window");
     if (!(window > 0) || window > 366.0 * 86400) {
       return Status::InvalidArgument(fmt::format(
@@ -115,9 +144,19 @@ class PortScanFilter : public FilterPlugin {
     key.clear();
     src->AppendText(&key);
     if (key.empty()) return false;
-    size_t distinct = Record(key, *port, event.timestamp().nanos());
-    if (distinct < threshold_) return false;
-    event.Set(target_, Value(static_cast<int64_t>(distinct)));
+    // The destination host counts only when the filter counts hosts and the event names one.
+    std::optional<uint64_t> host;
+    if (host_threshold_ > 0) {
+      if (const Value* h = event.Get(host_field_); h != nullptr && h->is_string()) {
+        host = std::hash<std::string_view>{}(h->as_string());
+      }
+    }
+    auto [ports, hosts] = Record(key, *port, host, event.timestamp().nanos());
+    const bool by_ports = ports >= threshold_;
+    const bool by_hosts = host_threshold_ > 0 && hosts >= host_threshold_;
+    if (!by_ports && !by_hosts) return false;
+    event.Set(target_, Value(static_cast<int64_t>(ports)));
+    if (host_threshold_ > 0) event.Set(hosts_target_, Value(static_cast<int64_t>(hosts)));
     if (!tag_.empty()) event.AddTag(tag_);
     tagged_.fetch_add(1, std::memory_order_relaxed);
     return true;
@@ -135,9 +174,11 @@ class PortScanFilter : public FilterPlugin {
   }
 
  private:
-  // Notes that `source` touched `port` at `t_ns`; returns its distinct ports in the window that
-  // ends at the newest time seen from it. An event older than that window changes nothing.
-  size_t Record(std::string_view source, uint16_t port, int64_t t_ns) {
+  // Notes that `source` touched `port` (and `host`) at `t_ns`; returns its distinct ports and
+  // hosts in the window that ends at the newest time seen from it. An event older than that
+  // window changes nothing.
+  std::pair<size_t, size_t> Record(std::string_view source, uint16_t port,
+                                   std::optional<uint64_t> host, int64_t t_ns) {
     Shard& shard = shards_[StringHash{}(source) % kShards];
     std::lock_guard lock(shard.mu);
     auto it = shard.index.find(source);
@@ -156,28 +197,23 @@ class PortScanFilter : public FilterPlugin {
     SourceState& s = *it->second;
     s.newest_ns = std::max(s.newest_ns, t_ns);
     const int64_t cutoff = s.newest_ns - window_ns_;
-    std::erase_if(s.ports, [&](const PortSeen& p) { return p.last_ns < cutoff; });
-    if (t_ns < cutoff) return s.ports.size();
-    auto seen = std::find_if(s.ports.begin(), s.ports.end(),
-                             [&](const PortSeen& p) { return p.port == port; });
-    if (seen != s.ports.end()) {
-      seen->last_ns = std::max(seen->last_ns, t_ns);
-    } else if (s.ports.size() < kMaxTrackedPorts) {
-      s.ports.push_back({t_ns, port});
-    } else {
-      // Full: the port seen longest ago makes room, so the window keeps the recent ones.
-      auto oldest = std::min_element(
-          s.ports.begin(), s.ports.end(),
-          [](const PortSeen& a, const PortSeen& b) { return a.last_ns < b.last_ns; });
-      *oldest = {t_ns, port};
+    auto stale = [&](const Seen& p) { return p.last_ns < cutoff; };
+    std::erase_if(s.ports, stale);
+    std::erase_if(s.hosts, stale);
+    if (t_ns >= cutoff) {
+      Touch(s.ports, port, t_ns);
+      if (host) Touch(s.hosts, *host, t_ns);
     }
-    return s.ports.size();
+    return {s.ports.size(), s.hosts.size()};
   }
 
   FieldRef source_;
   FieldRef port_field_;
+  FieldRef host_field_;
   FieldRef target_;
+  FieldRef hosts_target_;
   size_t threshold_ = 10;
+  size_t host_threshold_ = 0;  // 0: hosts are not counted
   int64_t window_ns_ = 0;
   size_t per_shard_ = 0;
   std::string tag_;
@@ -202,12 +238,19 @@ const PluginSpec kPortScanFilter = {
             {"ports", OptionType::kNumber, Value(10),
              "distinct ports within the window that make a source a scanner; that event and the "
              "later ones in the window are tagged"},
+            {"destination_host", OptionType::kString, Value("[destination][ip]"),
+             "the field holding the destination host (counted when `hosts` is set)"},
+            {"hosts", OptionType::kNumber, Value(0),
+             "distinct destination hosts within the window that make a source a scanner (a "
+             "sweep across a network behind this firewall); 0: hosts are not counted"},
             {"window", OptionType::kNumber, Value(3600),
              "seconds of event time (@timestamp) the ports are counted over"},
             {"max_sources", OptionType::kNumber, Value(20000),
              "sources remembered at most; the least recently seen are forgotten first"},
             {"target", OptionType::kString, Value("[scan][distinct_ports]"),
              "where a scanner's distinct port count goes (an integer)"},
+            {"hosts_target", OptionType::kString, Value("[scan][distinct_hosts]"),
+             "where a scanner's distinct host count goes when hosts are counted"},
             {"tag", OptionType::kString, Value("port_scan"),
              "the tag a scanner's events get (\"\" for none; add_tag works too)"},
         },
