@@ -6,12 +6,15 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/json.h"
 #include "query/event_id.h"
 #include "query/query_parser.h"
 #include "query/search.h"
+#include "server/api/bulk_request.h"
+#include "server/api/es_document.h"
 #include "server/api/tail_hub.h"
 
 namespace perimeter {
@@ -97,29 +100,6 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   return Status::OK();
 }
 
-// An Elasticsearch document as an event: @timestamp parsed when it is ISO 8601 text (or epoch
-// milliseconds), else the time of arrival.
-Event DocumentToEvent(Value doc) {
-  Event e;
-  if (doc.is_object()) {
-    Object& o = doc.as_object();
-    for (size_t i = 0; i < o.size(); ++i) e.SetTop(o.key(i), std::move(o.value(i)));
-  } else {
-    e.SetTop("message", doc.ToText());
-  }
-  Timestamp ts = Timestamp::Now();
-  if (const Value* t = e.GetTop("@timestamp")) {
-    if (t->is_string()) {
-      if (auto parsed = Timestamp::ParseIso8601(t->as_string())) ts = *parsed;
-    } else if (t->is_int()) {
-      ts = Timestamp::FromMillis(t->as_int());
-    }
-  }
-  e.set_timestamp(ts);
-  if (e.GetTop("@version") == nullptr) e.SetTop("@version", "1");
-  return e;
-}
-
 Status AppendWithRetry(store::EventStore& store, std::span<const Event* const> events) {
   Status st;
   for (int i = 0; i < kMaxBulkRetries; ++i) {
@@ -130,79 +110,22 @@ Status AppendWithRetry(store::EventStore& store, std::span<const Event* const> e
   return st;
 }
 
-// POST /_bulk: NDJSON pairs of action and document (index/create; delete/update answer 400
-// per item). Answers as Elasticsearch: per-item status and an `errors` flag. The whole request
-// is one durable append: a 200 means every item with status 201 is stored.
+// POST /_bulk (bulk_request.h). The whole request is one durable append: a 200 means every
+// item with status 201 is stored.
 Response Bulk(store::EventStore& store, const Request& req, std::string_view default_index) {
   auto started = std::chrono::steady_clock::now();
-  std::vector<Event> events;
-  Array items;
-  std::vector<size_t> item_of_event;
-  std::istringstream in(req.body);
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line == "\r") continue;
-    auto action = ParseJson(line);
-    if (!action.ok() || !action->is_object() || action->as_object().size() != 1) {
-      return Response::Error(400, fmt::format("line {}: expected an action such as "
-                                              "{{\"index\":{{}}}}",
-                                              line_no));
-    }
-    std::string op = action->as_object().key(0);
-    const Value& meta = action->as_object().value(0);
-    std::string index(default_index);
-    if (meta.is_object()) {
-      if (const Value* i = meta.as_object().Find("_index")) index = i->ToText();
-    }
-    if (index.empty()) index = "perimeter";
-    Object result;
-    result.Set("_index", index);
-    if (op == "delete") {
-      result.Set("status", 400);
-      Object err;
-      err.Set("type", "illegal_argument_exception");
-      err.Set("reason", "the store is append-only: delete is not supported");
-      result.Set("error", std::move(err));
-      Object item;
-      item.Set(op, std::move(result));
-      items.emplace_back(std::move(item));
-      continue;
-    }
-    std::string doc_line;
-    if (!std::getline(in, doc_line)) {
-      return Response::Error(400, fmt::format("line {}: the action has no document line", line_no));
-    }
-    ++line_no;
-    auto doc = ParseJson(doc_line);
-    if (op != "index" && op != "create") {
-      result.Set("status", 400);
-      Object err;
-      err.Set("type", "illegal_argument_exception");
-      err.Set("reason", "only index and create actions are supported");
-      result.Set("error", std::move(err));
-    } else if (!doc.ok() || !doc->is_object()) {
-      result.Set("status", 400);
-      Object err;
-      err.Set("type", "mapper_parsing_exception");
-      err.Set("reason", doc.ok() ? "the document must be a JSON object" : doc.status().message());
-      result.Set("error", std::move(err));
-    } else {
-      events.push_back(DocumentToEvent(std::move(doc).value()));
-      item_of_event.push_back(items.size());
-      result.Set("result", "created");
-      result.Set("status", 201);
-    }
-    Object item;
-    item.Set(op, std::move(result));
-    items.emplace_back(std::move(item));
+  std::optional<FilterPath> filter;
+  if (auto text = req.QueryParam("filter_path"); text && !text->empty()) {
+    auto parsed = FilterPath::Parse(*text);
+    if (!parsed.ok()) return Response::Error(400, parsed.status().message());
+    filter = std::move(parsed).value();
   }
-  bool errors = false;
-  if (!events.empty()) {
+  auto bulk = ParseBulkRequest(req.body, default_index);
+  if (!bulk.ok()) return Response::Error(400, bulk.status().message());
+  if (!bulk->events.empty()) {
     std::vector<const Event*> ptrs;
-    ptrs.reserve(events.size());
-    for (const Event& e : events) ptrs.push_back(&e);
+    ptrs.reserve(bulk->events.size());
+    for (const Event& e : bulk->events) ptrs.push_back(&e);
     Status st = AppendWithRetry(store, ptrs);
     if (!st.ok()) {
       Response r = Response::Error(st.code() == StatusCode::kUnavailable ? 429 : 500,
@@ -210,22 +133,11 @@ Response Bulk(store::EventStore& store, const Request& req, std::string_view def
       if (st.code() == StatusCode::kUnavailable) r.headers.Set("Retry-After", "5");
       return r;
     }
-    for (size_t k = 0; k < events.size(); ++k) {
-      Object& op = items[item_of_event[k]].as_object().value(0).as_object();
-      op.Set("_id", query::EventId(events[k]));
-    }
   }
-  for (const Value& item : items) {
-    const Value* status = item.as_object().value(0).as_object().Find("status");
-    errors = errors || (status != nullptr && status->as_int() >= 300);
-  }
-  Object out;
-  out.Set("took", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::steady_clock::now() - started)
-                                           .count()));
-  out.Set("errors", errors);
-  out.Set("items", std::move(items));
-  return JsonValue(200, Value(std::move(out)));
+  int64_t took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  return Response::Json(200, BulkResponseJson(*bulk, took, filter ? &*filter : nullptr));
 }
 
 }  // namespace
@@ -372,11 +284,9 @@ Status AddApiRoutes(Router& router, ApiContext& ctx) {
                              }));
   RETURN_IF_ERROR(router.Add(HttpMethod::kPost, "/{index}/_doc", Role::kAdmin,
                              [store](const Request& req, const AuthContext&) -> Response {
-                               auto doc = ParseJson(req.body);
-                               if (!doc.ok() || !doc->is_object()) {
-                                 return Response::Error(400, "the document must be a JSON object");
-                               }
-                               Event e = DocumentToEvent(std::move(doc).value());
+                               auto doc = ReadDocument(req.body);
+                               if (!doc.ok()) return Response::Error(400, doc.status().message());
+                               const Event& e = *doc;
                                const Event* ptr = &e;
                                Status st =
                                    AppendWithRetry(*store, std::span<const Event* const>(&ptr, 1));
