@@ -21,7 +21,7 @@ Result<std::unique_ptr<Aggregator>> CreateAggregator(const AggregationSpec& spec
     case K::kStats:
       return NewStatsAggregator(spec);
     case K::kTerms:
-      return NewTermsAggregator(spec, top_level, context.exact, std::move(children));
+      return NewTermsAggregator(spec, top_level, context, std::move(children));
     case K::kDateHistogram:
       return NewDateHistogramAggregator(spec, context, std::move(children));
     case K::kGeoGrid:

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/event.h"
@@ -29,11 +31,24 @@ struct RowBatch {
 // empty result.
 constexpr uint32_t kNoOwner = 0xffffffffu;
 
+// Terms with sub-aggregations are answered breadth first (Elasticsearch's breadth_first collect
+// mode): the first pass finds a top-level terms aggregation's buckets without its
+// sub-aggregations and notes them here; the second (exact) pass collects the sub-aggregations
+// for those buckets' rows only — not for each of 200 k source addresses. By aggregation name.
+struct ChosenTerms {
+  std::vector<std::string> keys;  // bucket keys (query/bucket_key.h bytes), best first
+  uint64_t total = 0;             // (document, value) pairs, in the buckets or not
+  uint64_t missing = 0;           // documents without a value
+};
+using ChosenTermsMap = std::map<std::string, ChosenTerms, std::less<>>;
+
 // What the whole search knows that aggregations need.
 struct AggregationContext {
   std::optional<int64_t> from_ns, to_ns;     // the request's time range
   int64_t data_min_ns = 0, data_max_ns = 0;  // @timestamp span of the parts searched
   bool exact = false;                        // no top-k shortcuts (the second pass)
+  // Filled by the first pass, read by the second; shared by every scan thread's aggregators.
+  std::shared_ptr<ChosenTermsMap> chosen = std::make_shared<ChosenTermsMap>();
 };
 
 class Aggregator {
@@ -80,7 +95,7 @@ std::unique_ptr<Aggregator> NewCardinalityAggregator(const AggregationSpec& spec
 std::unique_ptr<Aggregator> NewStatsAggregator(const AggregationSpec& spec);
 // `top_level`: fed without owners (the top-k merge applies).
 std::unique_ptr<Aggregator> NewTermsAggregator(const AggregationSpec& spec, bool top_level,
-                                               bool exact,
+                                               const AggregationContext& context,
                                                std::vector<std::unique_ptr<Aggregator>> children);
 Result<std::unique_ptr<Aggregator>> NewDateHistogramAggregator(
     const AggregationSpec& spec, const AggregationContext& context,

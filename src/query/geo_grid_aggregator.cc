@@ -3,6 +3,8 @@
 // [lon, lat], "lat,lon" or an object {lat, lon} (geo_tile.h GeoPointOf), or two number fields
 // (lat_field, lon_field).
 #include <algorithm>
+#include <bit>
+#include <numeric>
 #include <unordered_map>
 
 #include "query/aggregator.h"
@@ -34,9 +36,30 @@ class GeoGridAggregator final : public Aggregator {
 
   Result<bool> CollectWhole(GroupData& data) override {
     if (!children_.empty()) return false;
+    if (HasObjectForm(data)) {
+      // {lat, lon} as two columns (the ECS location): the group's cells are counted from its
+      // rows once and kept, so the next refresh reads them back.
+      if (!spec_.field.empty() && data.columns().Field(spec_.field).ambiguous) return false;
+      auto cells = data.Cached<std::vector<GroupCell>>(
+          "geo-object:" + lat_field_ + ":" + lon_field_ + ":" + std::to_string(spec_.precision),
+          [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
+            std::vector<uint32_t> rows(data.rows());
+            std::iota(rows.begin(), rows.end(), 0u);
+            GeoGridAggregator one(spec_, {});
+            RETURN_IF_ERROR(one.Collect(data, RowBatch{rows, {}}));
+            auto made = std::make_shared<std::vector<GroupCell>>();
+            for (const Cell& c : one.cells_) {
+              made->push_back(GroupCell{c.tile, c.count, c.sum_lat, c.sum_lon});
+            }
+            return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
+          },
+          [](const std::vector<GroupCell>& v) { return v.size() * sizeof(GroupCell); });
+      if (!cells.ok()) return cells.status();
+      AddCells(**cells);
+      return true;
+    }
     std::vector<size_t> columns;
     if (!WholeFieldDictionaries(data, spec_.field, &columns)) return false;
-    if (HasObjectForm(data)) return false;
     for (size_t c : columns) {
       // A block's cells at this zoom, kept: locations repeat (a dictionary of cities).
       auto cells = data.Cached<std::vector<GroupCell>>(
@@ -295,6 +318,20 @@ class GeoGridAggregator final : public Aggregator {
     std::vector<uint8_t> lat_ok, lon_ok;
     RETURN_IF_ERROR(numbers(lat_field_, &lat, &lat_ok));
     RETURN_IF_ERROR(numbers(lon_field_, &lon, &lon_ok));
+    if (children_.empty() && batch.owners.empty()) {
+      // Rows of one place (a city) share a point: each distinct point is projected onto its
+      // tile once, with its row count, instead of once per row.
+      point_counts_.clear();
+      for (size_t i = 0; i < batch.rows.size(); ++i) {
+        if (has_[i] || !lat_ok[i] || !lon_ok[i] || !ValidGeoPoint(lat[i], lon[i])) continue;
+        ++point_counts_[{std::bit_cast<uint64_t>(lat[i]), std::bit_cast<uint64_t>(lon[i])}];
+      }
+      for (const auto& [bits, count] : point_counts_) {
+        Add(0, GeoPoint{std::bit_cast<double>(bits.first), std::bit_cast<double>(bits.second)},
+            count);
+      }
+      return Status::OK();
+    }
     for (size_t i = 0; i < batch.rows.size(); ++i) {
       if (has_[i] || !lat_ok[i] || !lon_ok[i] || !ValidGeoPoint(lat[i], lon[i])) continue;
       add_row(i, GeoPoint{lat[i], lon[i]});
@@ -302,7 +339,15 @@ class GeoGridAggregator final : public Aggregator {
     return Status::OK();
   }
 
+  struct PointHash {
+    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
+      return static_cast<size_t>(p.first * 0x9e3779b97f4a7c15ULL ^ (p.second + (p.first >> 7)));
+    }
+  };
+
   AggregationSpec spec_;
+  // Rows per distinct point (double bits) of one batch, for CollectObjectForm.
+  std::unordered_map<std::pair<uint64_t, uint64_t>, uint64_t, PointHash> point_counts_;
   // Where a point given as two numbers is: the field's lat and lon members, or two fields.
   std::string lat_field_, lon_field_;
   std::vector<std::unique_ptr<Aggregator>> children_;

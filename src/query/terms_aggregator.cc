@@ -13,6 +13,7 @@
 // traffic is skewed); otherwise the executor scans again counting everything.
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "query/aggregator.h"
 #include "query/bucket_key.h"
@@ -84,14 +85,29 @@ size_t HeadBytes(const DictionaryHead& h) {
 class TermsAggregator final : public Aggregator {
  public:
   TermsAggregator(const AggregationSpec& spec, bool top_level, bool exact,
+                  std::shared_ptr<ChosenTermsMap> chosen,
                   std::vector<std::unique_ptr<Aggregator>> children)
       : spec_(spec),
         top_level_(top_level),
-        top_k_(top_level && !exact && children.empty() && spec.size <= kMaxTopKSize),
-        children_(std::move(children)) {}
+        chosen_(std::move(chosen)),
+        children_(std::move(children)) {
+    // Breadth first (see ChosenTerms): a top-level terms with sub-aggregations first finds its
+    // buckets alone, then collects the sub-aggregations for their rows only.
+    if (top_level && !children_.empty() && chosen_) {
+      if (!exact) {
+        phase_ = Phase::kFindBuckets;
+      } else if (auto it = chosen_->find(spec_.name); it != chosen_->end()) {
+        phase_ = Phase::kChildrenOfChosen;
+        chosen_entry_ = &it->second;
+        for (const std::string& k : it->second.keys) only_.insert(k);
+      }
+    }
+    collect_children_ = !children_.empty() && phase_ != Phase::kFindBuckets;
+    top_k_ = top_level && !exact && !collect_children_ && spec.size <= kMaxTopKSize;
+  }
 
   Result<bool> CollectWhole(GroupData& data) override {
-    if (!children_.empty()) return false;
+    if (collect_children_) return false;
     std::vector<size_t> columns;
     if (!WholeFieldDictionaries(data, spec_.field, &columns)) return false;
     if (top_k_) {
@@ -171,7 +187,7 @@ class TermsAggregator final : public Aggregator {
         "terms:" + spec_.field + "|" + std::string(filter),
         [&]() -> Result<std::shared_ptr<const DictionaryHead>> {
           // Every value of these rows, counted exactly, then the head of them.
-          TermsAggregator one(spec_, true, true, {});
+          TermsAggregator one(spec_, true, true, nullptr, {});
           RETURN_IF_ERROR(one.Collect(data, RowBatch{rows, {}}));
           std::vector<uint32_t> ords(one.table_.size());
           for (uint32_t o = 0; o < ords.size(); ++o) ords[o] = o;
@@ -212,7 +228,7 @@ class TermsAggregator final : public Aggregator {
     has_.assign(n, 0);
     child_rows_.clear();
     child_owners_.clear();
-    bool per_row = !children_.empty() || !batch.owners.empty();
+    bool per_row = collect_children_ || !batch.owners.empty();
     const ColumnBlock* block = nullptr;
     bool by_code = false;
     uint64_t keyless = 0;  // rows whose cell holds no scalar (empty arrays), counted per cell
@@ -249,9 +265,10 @@ class TermsAggregator final : public Aggregator {
       }
     };
     auto add_row_key = [&](size_t i, std::string_view k, uint64_t hash) {
-      uint32_t ord = Add(batch.owner(i), k, hash, 1);
       has_[i] = 1;
-      if (!children_.empty()) {
+      if (phase_ == Phase::kChildrenOfChosen && !only_.contains(k)) return;
+      uint32_t ord = Add(batch.owner(i), k, hash, 1);
+      if (collect_children_) {
         child_rows_.push_back(batch.rows[i]);
         child_owners_.push_back(ord);
       }
@@ -283,12 +300,19 @@ class TermsAggregator final : public Aggregator {
             if (cell_state_[cell] == 0) {
               cell_state_[cell] = 2;
               ForEachCellKey(*block, true, cell, &scratch_, [&](std::string_view k) {
+                // Breadth first's second pass: a key that is not a chosen bucket is skipped
+                // for all its rows at once.
+                if (phase_ == Phase::kChildrenOfChosen && !only_.contains(k)) {
+                  cell_state_[cell] = 3;
+                  return;
+                }
                 cell_keys_[cell].assign(k);
                 cell_hashes_[cell] = KeyTable::Hash(k);
                 cell_state_[cell] = 1;
               });
             }
             if (cell_state_[cell] == 1) add_row_key(i, cell_keys_[cell], cell_hashes_[cell]);
+            if (cell_state_[cell] == 3) has_[i] = 1;
             return;
           }
           ForEachCellKey(*block, by_code, cell, &scratch_,
@@ -336,6 +360,7 @@ class TermsAggregator final : public Aggregator {
   }
 
   Result<AggregationResult> Finish(uint32_t owner) override {
+    if (phase_ == Phase::kChildrenOfChosen) return FinishChosen();
     if (!indexed_) {
       by_owner_.resize(table_.size());
       for (uint32_t o = 0; o < table_.size(); ++o) by_owner_[o] = o;
@@ -366,6 +391,16 @@ class TermsAggregator final : public Aggregator {
     std::partial_sort(ords.begin(), ords.begin() + static_cast<std::ptrdiff_t>(top), ords.end(),
                       better);
     if (owner == 0 && top_k_ && total_bound_ > 0 && !ProvenExact(ords, top)) {
+      needs_exact_ = true;  // and no buckets noted: the second pass counts every key
+      return r;
+    }
+    if (phase_ == Phase::kFindBuckets) {
+      // The buckets are known; the second pass fills in their sub-aggregations.
+      ChosenTerms& c = (*chosen_)[spec_.name];
+      c.keys.clear();
+      for (size_t i = 0; i < top; ++i) c.keys.emplace_back(table_.key(ords[i]));
+      c.total = total;
+      c.missing = r.missing;
       needs_exact_ = true;
       return r;
     }
@@ -389,6 +424,37 @@ class TermsAggregator final : public Aggregator {
   bool NeedsExactPass() const override { return needs_exact_; }
 
  private:
+  enum class Phase { kAll, kFindBuckets, kChildrenOfChosen };
+
+  // The second breadth-first pass: the chosen buckets, in the first pass's order, with their
+  // sub-aggregations; totals from the first pass (this one skipped the other keys' rows).
+  Result<AggregationResult> FinishChosen() {
+    AggregationResult r;
+    r.name = spec_.name;
+    r.kind = spec_.kind;
+    r.missing = chosen_entry_->missing;
+    uint64_t shown = 0;
+    for (const std::string& key : chosen_entry_->keys) {
+      bool inserted = false;
+      uint32_t ord = table_.Find(0, key, KeyTable::Hash(key), &inserted);
+      if (inserted) {
+        counts_.push_back(0);
+        bounds_.push_back(0);
+      }
+      AggregationBucket b;
+      SetBucketKey(key, &b);
+      b.doc_count = counts_[ord];
+      shown += b.doc_count;
+      for (auto& c : children_) {
+        ASSIGN_OR_RETURN(AggregationResult cr, c->Finish(ord));
+        b.children.push_back(std::move(cr));
+      }
+      r.buckets.push_back(std::move(b));
+    }
+    r.sum_other_doc_count = chosen_entry_->total - std::min(chosen_entry_->total, shown);
+    return r;
+  }
+
   template <typename T>
   static T& Owned(std::vector<T>& v, uint32_t owner) {
     if (owner >= v.size()) v.resize(owner + 1);
@@ -425,9 +491,19 @@ class TermsAggregator final : public Aggregator {
     return true;
   }
 
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   AggregationSpec spec_;
   bool top_level_;  // fed without owners
-  bool top_k_;
+  bool top_k_ = false;
+  Phase phase_ = Phase::kAll;
+  bool collect_children_ = false;
+  std::shared_ptr<ChosenTermsMap> chosen_;
+  const ChosenTerms* chosen_entry_ = nullptr;                       // kChildrenOfChosen
+  std::unordered_set<std::string, KeyHash, std::equal_to<>> only_;  // kChildrenOfChosen
   std::vector<std::unique_ptr<Aggregator>> children_;
   KeyTable table_;
   std::vector<uint64_t> counts_;  // by ordinal (top-k merge: the partial counts, L)
@@ -443,7 +519,7 @@ class TermsAggregator final : public Aggregator {
   std::vector<uint32_t> cells_;
   std::vector<uint64_t> cell_hashes_;
   std::vector<std::string> cell_keys_;
-  std::vector<uint8_t> cell_state_;  // 0 not made, 1 key, 2 no key
+  std::vector<uint8_t> cell_state_;  // 0 not made, 1 key, 2 no key, 3 not a chosen bucket
   std::vector<uint32_t> child_rows_, child_owners_;
   // Finish: ordinals sorted by owner.
   bool indexed_ = false;
@@ -453,9 +529,10 @@ class TermsAggregator final : public Aggregator {
 }  // namespace
 
 std::unique_ptr<Aggregator> NewTermsAggregator(const AggregationSpec& spec, bool top_level,
-                                               bool exact,
+                                               const AggregationContext& context,
                                                std::vector<std::unique_ptr<Aggregator>> children) {
-  return std::make_unique<TermsAggregator>(spec, top_level, exact, std::move(children));
+  return std::make_unique<TermsAggregator>(spec, top_level, context.exact, context.chosen,
+                                           std::move(children));
 }
 
 }  // namespace perimeter::query
