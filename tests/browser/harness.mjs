@@ -98,7 +98,7 @@ const kLocalHosts = ['127.0.0.1', 'localhost', '[::1]'];
 // Records what the page does. nextSearch(n) resolves to the (n+1)-th search the page sends
 // (its body, status and answer), counting from the start of the watch.
 export function watchPage(page) {
-  const watch = { consoleErrors: [], foreign: [], searches: [], requests: 0 };
+  const watch = { consoleErrors: [], foreign: [], searches: [], aggregates: [], requests: 0 };
   page.on('console', (m) => {
     if (m.type() === 'error') watch.consoleErrors.push(`${m.text()} (${m.location()?.url ?? 'no URL'})`);
   });
@@ -110,9 +110,11 @@ export function watchPage(page) {
     if (!kLocalHosts.includes(url.hostname)) watch.foreign.push(r.url());
   });
   page.on('response', async (r) => {
-    if (!r.url().endsWith('/api/v1/search')) return;
+    // Searches (the page's refresh) and aggregations (the previous range, panel queries).
+    const isSearch = r.url().endsWith('/api/v1/search');
+    if (!isSearch && !r.url().endsWith('/api/v1/aggregate')) return;
     const entry = { body: JSON.parse(r.request().postData() ?? '{}'), status: r.status(), json: undefined };
-    watch.searches.push(entry);
+    (isSearch ? watch.searches : watch.aggregates).push(entry);
     try { entry.json = await r.json(); } catch { entry.json = undefined; }
     entry.at = Date.now(); // when the answer had arrived
     entry.done = true;
@@ -126,6 +128,16 @@ export function watchPage(page) {
       await page.waitForTimeout(20);
     }
     throw new Error('no search was sent');
+  };
+  // The next aggregation request whose body passes `pred`, once its answer is read.
+  watch.nextAggregate = async (pred) => {
+    const from = watch.aggregates.length;
+    for (let waited = 0; waited < kTimeoutMs; waited += 20) {
+      const found = watch.aggregates.slice(from).find((s) => s.done && pred(s.body));
+      if (found) return found;
+      await page.waitForTimeout(20);
+    }
+    throw new Error('no aggregation was sent');
   };
   return watch;
 }

@@ -798,7 +798,7 @@ async function main() {
       await search('');
     });
 
-    await check('edit mode: add a country pie, save it, reload and find it', async () => {
+    await check('edit mode: add a country pie with its own query, save it, reload and find it', async () => {
       await page.click('#edit-toggle');
       await page.locator('.row').nth(1).locator('button:has-text("Add panel")').click();
       const form = page.locator('#panel-editor');
@@ -807,23 +807,35 @@ async function main() {
       await form.locator('[name=field]').fill('source.geo.country_iso_code');
       await form.locator('[name=style]').selectOption('pie');
       await form.locator('[name=size]').fill('8');
+      await form.locator('[name=query]').fill('destination.port:22');
       await page.screenshot({ path: join(outDir, 'edit-mode.png') });
-      const added = watch.nextSearch((b) => b.aggs?.source_geo_country_iso_code);
+      const mineOf = (b) => b.aggs?.source_geo_country_iso_code;
+      const added = watch.nextAggregate(mineOf);
       await form.locator('button[value=ok]').click();
-      await added;
+      const a = await added;
+      // The panel's own query, ANDed with the page's, in a request of its own.
+      expect(a.body.query.endsWith('AND (destination.port:22)'), `panel request query: ${a.body.query}`);
+      const want = await api.search({ query: a.body.query, from: a.body.from, to: a.body.to, size: 0,
+        aggs: { c: { terms: { field: 'source.geo.country_iso_code', size: 8 } } } });
+      expect(JSON.stringify(a.json.aggregations.source_geo_country_iso_code.buckets) ===
+        JSON.stringify(want.aggregations.c.buckets), 'the panel counts only port-22 events');
       await page.click('#edit-bar button:has-text("Save")');
       await page.waitForFunction(() => document.querySelector('#edit-bar .muted')?.textContent.startsWith('saved'));
       const stored = await api.call('GET', '/api/v1/dashboards/ssh-scanners');
       expect(stored.status === 200 && JSON.stringify(stored.json).includes('Countries by code'), 'stored on the server');
       const reloaded = watch.nextSearch();
+      const reloadedOwn = watch.nextAggregate(mineOf);
       await page.reload();
       const s = await reloaded;
+      const own = await reloadedOwn;
       const panel = page.locator('[data-panel="source_geo_country_iso_code"]');
       await panel.locator('canvas').first().waitFor();
       expect((await panel.locator('h3').textContent()) === 'Countries by code', 'found after the reload');
-      const mine = s.json.aggregations.source_geo_country_iso_code;
+      const mine = own.json.aggregations.source_geo_country_iso_code;
       expect(mine.buckets.length === 8, `${mine.buckets.length} slices`);
-      expect(mine.buckets[0].doc_count === s.json.aggregations.map_countries.buckets[0].doc_count, 'same top count as the map');
+      expect(s.json.aggregations.source_geo_country_iso_code === undefined, 'not in the page\'s own search');
+      expect(mine.buckets[0].doc_count <= s.json.aggregations.map_countries.buckets[0].doc_count,
+        'port 22 only: no more than the map\'s top count');
       await page.waitForTimeout(200);
       expect(await paintedPixels(page, 'source_geo_country_iso_code') > 200, 'the new pie draws');
       // Back to the built-in dashboard for the live tail.

@@ -206,6 +206,7 @@ export class DashboardEditor {
     this.input<HTMLSelectElement>('style').value = panel?.style ?? 'pie';
     this.input<HTMLInputElement>('size').value = String(panel?.size ?? 10);
     this.input<HTMLInputElement>('span').value = String(panel?.span ?? 4);
+    this.input<HTMLInputElement>('query').value = panel?.query ?? '';
     this.input<HTMLInputElement>('location').value = panel?.location_field ?? f.location;
     this.input<HTMLInputElement>('country').value = panel?.country_field ?? f.countryCode;
     (this.form.querySelector('.form-error') as HTMLElement).hidden = true;
@@ -253,6 +254,8 @@ export class DashboardEditor {
       panel.metrics = old?.kind === 'metric' && old.metrics ? old.metrics : [{ label: 'Events', type: 'count' }];
       if (field && !old?.metrics) panel.metrics.push({ label: `Distinct ${field}`, type: 'cardinality', field });
     }
+    const query = this.input<HTMLInputElement>('query').value.trim();
+    if (query && kind !== 'table') panel.query = query;
     if (row.height === 0 && kind !== 'table' && kind !== 'metric') row.height = 300;
     if (old) row.panels[target.index!] = panel;
     else row.panels.push(panel);

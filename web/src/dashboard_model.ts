@@ -34,6 +34,8 @@ export interface Panel {
   location_field?: string;
   // shown instead of an empty chart when the field has no values in the range
   empty_hint?: string;
+  // this panel's own query, ANDed with the page's (aggregation panels; not the log table)
+  query?: string;
 }
 
 export interface Row {

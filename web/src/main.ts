@@ -35,6 +35,7 @@ class App {
   refreshTimer: number | undefined;
   lastResponse: SearchResponse | undefined;
   lastPrevious: SearchResponse | undefined; // the range before, for metric panels' change
+  ownResponses = new Map<string, SearchResponse>(); // by panel query, for panels that have one
   lastResolved = { from: 0, to: 0 };
   generation = 0;
   isAdmin = false;
@@ -316,10 +317,13 @@ class App {
     }, wait);
   }
 
-  aggregations(): AggRequest {
+  // The aggregations of the panels without a query of their own (`ownQuery` undefined), or of
+  // the panels with that query.
+  aggregations(ownQuery?: string): AggRequest {
     const tz = this.timeZone();
     const aggs: AggRequest = {};
     for (const { panel } of this.views) {
+      if ((panel.kind === 'table' ? undefined : panel.query?.trim() || undefined) !== ownQuery) continue;
       let part: AggRequest = {};
       if (panel.kind === 'histogram') part = histogramAggs({ ...panel, field: panel.field && this.known(panel.field) ? panel.field : undefined }, tz);
       else if (panel.kind === 'terms' && panel.field) part = termsAggs(panel, this.known);
@@ -347,8 +351,19 @@ class App {
     // (a second, small request sent alongside).
     const metricAggsOnly: AggRequest = {};
     for (const { panel } of this.views) {
-      if (panel.kind === 'metric') Object.assign(metricAggsOnly, metricAggs(panel, this.known));
+      if (panel.kind === 'metric' && !panel.query?.trim()) {
+        Object.assign(metricAggsOnly, metricAggs(panel, this.known));
+      }
     }
+    // Panels with a query of their own: one aggregation request per distinct query, sent with
+    // the others (the page's query AND the panel's).
+    const ownQueries = [...new Set(this.views
+      .filter(({ panel }) => panel.kind !== 'table' && panel.query?.trim())
+      .map(({ panel }) => panel.query!.trim()))];
+    const ownRequests = ownQueries.map((own) => api.aggregate({
+      query: q.text ? `(${q.text}) AND (${own})` : own, from: resolved.from, to: resolved.to,
+      size: 0, aggs: this.aggregations(own),
+    }).catch((err: Error) => ({ error: err.message })));
     const hasMetrics = this.views.some(({ panel }) => panel.kind === 'metric');
     const span = resolved.to - resolved.from;
     const previousBody = {
@@ -356,15 +371,22 @@ class App {
     };
     document.body.classList.add('loading');
     try {
-      const [response, previous] = await Promise.all([
+      const [response, previous, ...own] = await Promise.all([
         api.search(body),
         hasMetrics ? api.aggregate(previousBody).catch(() => undefined) : Promise.resolve(undefined),
+        ...ownRequests,
       ]);
       if (generation !== this.generation) return; // a newer refresh is on its way
       this.clearQueryError();
       this.showError('');
       this.lastResponse = response;
       this.lastPrevious = previous;
+      this.ownResponses = new Map();
+      ownQueries.forEach((text, i) => {
+        const r = own[i] as SearchResponse | { error: string };
+        if ('error' in r) this.showError(`the panel query “${text}” failed: ${r.error}`);
+        else this.ownResponses.set(text, r);
+      });
       this.lastResolved = resolved;
       this.render();
     } catch (err) {
@@ -399,9 +421,12 @@ class App {
       addFilter: this.addFilter, setAbsoluteRange: this.setAbsoluteRange,
       openIp: (ip) => void this.ipView?.open(ip),
     };
-    for (const { view } of this.views) {
+    for (const { panel, view } of this.views) {
+      const own = panel.kind === 'table' ? undefined : panel.query?.trim() || undefined;
+      const ownResponse = own === undefined ? undefined : this.ownResponses.get(own);
+      if (own !== undefined && !ownResponse) continue; // its request failed: said above
       try {
-        view.update(ctx);
+        view.update(ownResponse ? { ...ctx, response: ownResponse, previous: undefined } : ctx);
       } catch (err) {
         this.showError(`a panel failed to draw: ${(err as Error).message}`);
       }
