@@ -8,12 +8,15 @@
 // geoip.country_code2:CN, and over the last 24 hours. Medians of --runs runs; max RSS.
 //
 //   store_bench [--events 10000000] [--days 30] [--runs 5] [--dir /tmp/perimeter-store-bench]
-//               [--reuse] [--keep] [--json]
+//               [--reuse] [--keep] [--export-tsv FILE]
 //   --events 100000000 for the 100 M target. --reuse queries an existing store (no ingest).
+//   --export-tsv writes the generated events' columns to FILE while ingesting, so other
+//   databases can load exactly what the store holds (bench/peers/run.sh).
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -230,6 +233,57 @@ class EventGenerator {
   uint64_t raw_bytes_ = 0;
 };
 
+// One row of --export-tsv per event, in this order (absent ports as \N, TSV's null); what the
+// peers' tables hold. The constant fields (@version, type, host, in_device) and the copies
+// (geoip.ip = src_ip, geoip.location = [lon, lat]) are left out.
+constexpr const char* kTsvColumns[] = {
+    "time",          "src_ip",       "dst_ip", "src_port", "dst_port", "proto", "ttl",
+    "country_code2", "country_name", "city",   "lat",      "lon",      "asn",   "message"};
+
+// The generator never makes a tab, newline, backslash or quote; refusing them keeps the file
+// free of escapes (which SQLite's .import and ClickHouse's TSV read differently).
+bool TsvSafe(const std::string& s) { return s.find_first_of("\t\n\\\"") == std::string::npos; }
+
+bool WriteTsvRow(const Event& e, std::FILE* out) {
+  const Object& f = e.fields();
+  const Object& geo = f.Find("geoip")->as_object();
+  bool safe = true;
+  auto text = [&safe](const Value* v) -> std::string {
+    if (v == nullptr) return "\\N";
+    if (v->is_string()) {
+      safe = safe && TsvSafe(v->as_string());
+      return v->as_string();
+    }
+    if (v->is_int()) return std::to_string(v->as_int());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v->as_number());
+    return buf;
+  };
+  const std::string cols[] = {
+      std::to_string(f.Find("@timestamp")->as_timestamp().seconds()),
+      text(f.Find("src_ip")),
+      text(f.Find("dst_ip")),
+      text(f.Find("src_port")),
+      text(f.Find("dst_port")),
+      text(f.Find("proto")),
+      text(f.Find("ttl")),
+      text(geo.Find("country_code2")),
+      text(geo.Find("country_name")),
+      text(geo.Find("city_name")),
+      text(geo.Find("latitude")),
+      text(geo.Find("longitude")),
+      text(geo.Find("asn")),
+      text(f.Find("message")),
+  };
+  static_assert(std::size(cols) == std::size(kTsvColumns));
+  if (!safe) return false;
+  for (size_t i = 0; i < std::size(cols); ++i) {
+    std::fputs(cols[i].c_str(), out);
+    std::fputc(i + 1 < std::size(cols) ? '\t' : '\n', out);
+  }
+  return true;
+}
+
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -338,8 +392,9 @@ int main(int argc, char** argv) {
   size_t batch = 2048;
   std::string dir = "/tmp/perimeter-store-bench";
   bool reuse = false, keep = false;
-  int only_set = -1;    // --set K: run only the K-th query set (profiling)
-  int only_query = -1;  // --query K: run only the K-th dashboard query
+  std::string export_tsv;  // --export-tsv FILE
+  int only_set = -1;       // --set K: run only the K-th query set (profiling)
+  int only_query = -1;     // --query K: run only the K-th dashboard query
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -359,12 +414,19 @@ int main(int argc, char** argv) {
       only_set = std::stoi(next());
     } else if (a == "--query") {
       only_query = std::stoi(next());
+    } else if (a == "--export-tsv") {
+      export_tsv = next();
     } else {
       std::fprintf(stderr,
                    "usage: store_bench [--events N] [--days D] [--runs R] [--dir PATH] [--reuse] "
-                   "[--keep] [--set K] [--query K]\n");
+                   "[--keep] [--set K] [--query K] [--export-tsv FILE]\n");
       return 2;
     }
+  }
+
+  if (!export_tsv.empty() && reuse) {
+    std::fprintf(stderr, "--export-tsv writes the events while ingesting: drop --reuse\n");
+    return 2;
   }
 
   perimeter::store::StoreOptions options;
@@ -384,6 +446,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto& store = *opened;
+    std::FILE* tsv = nullptr;
+    if (!export_tsv.empty()) {
+      tsv = std::fopen(export_tsv.c_str(), "w");
+      if (tsv == nullptr) {
+        std::fprintf(stderr, "--export-tsv %s: %s\n", export_tsv.c_str(), std::strerror(errno));
+        return 1;
+      }
+    }
     EventGenerator gen(events, days, 42);
     std::vector<Event> batch_events(batch);
     std::vector<const Event*> ptrs;
@@ -391,6 +461,13 @@ int main(int argc, char** argv) {
     for (uint64_t i = 0; i < events; i += batch) {
       size_t n = std::min<uint64_t>(batch, events - i);
       for (size_t k = 0; k < n; ++k) gen.Make(i + k, &batch_events[k]);
+      for (size_t k = 0; tsv != nullptr && k < n; ++k) {
+        if (!WriteTsvRow(batch_events[k], tsv)) {
+          std::fprintf(stderr, "--export-tsv: event %llu has a tab, newline, backslash or quote\n",
+                       static_cast<unsigned long long>(i + k));
+          return 1;
+        }
+      }
       clock->store(batch_events[n - 1].timestamp().nanos());
       ptrs.clear();
       for (size_t k = 0; k < n; ++k) ptrs.push_back(&batch_events[k]);
@@ -403,6 +480,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "append: %s\n", s.ToString().c_str());
         return 1;
       }
+    }
+    if (tsv != nullptr && (std::ferror(tsv) != 0 || std::fclose(tsv) != 0)) {
+      std::fprintf(stderr, "--export-tsv %s: %s\n", export_tsv.c_str(), std::strerror(errno));
+      return 1;
     }
     double t = Now(), c = ThreadCpu();
     perimeter::Status s = store->Flush();
