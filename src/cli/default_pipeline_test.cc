@@ -381,14 +381,20 @@ std::string Masked(std::string_view message) {
   return out;
 }
 
-TEST(DefaultPipelineOnRealSamples, EverySshdLineOfAKnownKindParses) {
-  const std::string dir = kSamples + "/sshd";
-  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " is absent";
+// The *.log files of a sample folder, sorted.
+std::vector<std::string> SampleLogs(const std::string& dir) {
   std::vector<std::string> files;
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     if (f.path().extension() == ".log") files.push_back(f.path().string());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(DefaultPipelineOnRealSamples, EverySshdLineOfAKnownKindParses) {
+  const std::string dir = kSamples + "/sshd";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " is absent";
+  std::vector<std::string> files = SampleLogs(dir);
   ASSERT_FALSE(files.empty());
   for (const std::string& file : files) {
     DefaultPipelineRun run;
@@ -473,11 +479,7 @@ TEST(DefaultPipelineOnRealSamples, EverySshdLineOfAKnownKindParses) {
 TEST(DefaultPipelineOnRealSamples, EveryKernelFirewallLineParses) {
   const std::string dir = kSamples + "/iptables";
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " is absent";
-  std::vector<std::string> files;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    if (f.path().extension() == ".log") files.push_back(f.path().string());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<std::string> files = SampleLogs(dir);
   ASSERT_FALSE(files.empty());
   for (const std::string& file : files) {
     DefaultPipelineRun run;
