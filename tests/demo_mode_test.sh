@@ -16,6 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- scripts/run output:"; tail -n 40 "$tmp/out"; exit 1; }
+# The whole answer first, then the match: `curl | grep -q` fails under pipefail whenever grep
+# stops reading before curl has written everything (SIGPIPE).
+has() { local body; body=$(curl "${@:2}" 2>/dev/null || true); grep -q -- "$1" <<<"$body"; }
 
 # setsid: the script, its generator and perimeter form one process group to stop at the end.
 PERIMETER_DEMO=1 PERIMETER_DATA_DIR="$tmp/data" setsid "$root/scripts/run" \
@@ -24,7 +27,7 @@ pid=$!
 
 password=""
 for _ in $(seq 1 300); do
-  password=$(sed -n "s/.*the password: \([^ ]*\) .*/\1/p" "$tmp/out" | head -n 1)
+  password=$(sed -n "s/.*the password: \([^ ]*\) .*/\1/p" "$tmp/out" | head -n 1 || true)
   [ -n "$password" ] && break
   kill -0 "$pid" 2>/dev/null || fail "scripts/run exited early"
   sleep 0.2
@@ -34,22 +37,22 @@ grep -q "running the demo" "$tmp/out" || fail "the demo did not start"
 
 url="https://127.0.0.1:$port"
 for _ in $(seq 1 300); do
-  curl -sk "$url/health" | grep -q '"ok"' && break
+  has '"ok"' -sk "$url/health" && break
   sleep 0.2
 done
-curl -sk "$url/health" | grep -q '"ok"' || fail "/health does not answer"
+has '"ok"' -sk "$url/health" || fail "/health does not answer"
 # A browser (Accept: text/html) without a session is sent to the login page; the JSON login
 # opens a session; the dashboard's page and script are served. (A client without
 # Accept: text/html gets Elasticsearch's banner at /, as Elasticsearch clients expect.)
-curl -skL -H 'Accept: text/html' "$url/" | grep -qi "<form" || fail "no login page"
-curl -sk -H 'Content-Type: application/json' -d "{\"user\":\"admin\",\"password\":\"$password\"}" \
-  "$url/login" | grep -q '"csrf_token"' || fail "the login did not open a session"
-curl -sk -u "admin:$password" "$url/index.html" | grep -q '<script src="/app.js"' ||
-  fail "no dashboard page"
-curl -sk -u "admin:$password" -o /dev/null -w '%{http_code}' "$url/app.js" | grep -q 200 ||
+has "<form" -skL -H 'Accept: text/html' "$url/" || fail "no login page"
+has '"csrf_token"' -sk -H 'Content-Type: application/json' \
+  -d "{\"user\":\"admin\",\"password\":\"$password\"}" "$url/login" ||
+  fail "the login did not open a session"
+has '<script src="/app.js"' -sk -u "admin:$password" "$url/index.html" || fail "no dashboard page"
+has 200 -sk -u "admin:$password" -o /dev/null -w '%{http_code}' "$url/app.js" ||
   fail "no dashboard script"
-curl -sk -u "admin:wrong-$password" -o /dev/null -w '%{http_code}' "$url/api/v1/search" |
-  grep -q 401 || fail "a wrong password was not refused"
+has 401 -sk -u "admin:wrong-$password" -o /dev/null -w '%{http_code}' "$url/api/v1/search" ||
+  fail "a wrong password was not refused"
 
 count() {
   curl -sk -u "admin:$password" "$url/api/v1/search?q=*&from=now-60d&size=0" |
