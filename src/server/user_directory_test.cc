@@ -78,7 +78,7 @@ TEST(UserDirectory, UnknownUsersCostAsMuchAsKnownOnes) {
   ASSERT_TRUE(users.Load().ok());
   auto time = [&](const char* user) {
     auto best = std::chrono::nanoseconds::max();
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
       auto start = Clock::now();
       EXPECT_FALSE(users.Verify(user, "wrong-password", start));
       best = std::min(best, std::chrono::nanoseconds(Clock::now() - start));
@@ -87,7 +87,9 @@ TEST(UserDirectory, UnknownUsersCostAsMuchAsKnownOnes) {
   };
   auto known = time("alice");
   auto unknown = time("mallory");
-  EXPECT_GT(unknown, known / 2) << "unknown " << unknown.count() << " ns, known " << known.count()
+  // A missing decoy answers in microseconds, 1,000× faster; a quarter leaves room for a busy
+  // machine (sanitizers, tests running beside this one) without hiding that.
+  EXPECT_GT(unknown, known / 4) << "unknown " << unknown.count() << " ns, known " << known.count()
                                 << " ns";
 }
 
