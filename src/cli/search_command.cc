@@ -79,21 +79,11 @@ CommandRunner AddSearchCommand(CLI::App& app) {
     query::SearchRequest request;
     request.query = f->query;
     request.size = static_cast<size_t>(f->limit);
-    int64_t now = WallClockNanos();
-    if (Status s = ResolveTimeFlags(f->since, f->until, now, &request); !s.ok()) {
-      fmt::print(stderr, "{}\n", s.message());
-      return 2;
+    query::SearchResponse found;
+    if (int rc = SearchStore(f->data_dir, f->since, f->until, WallClockNanos(), &request, &found)) {
+      return rc;
     }
-    auto store = OpenStoreForReading(f->data_dir);
-    if (!store.ok()) {
-      fmt::print(stderr, "{}\n", store.status().message());
-      return 1;
-    }
-    auto response = query::Search(*(*store)->GetSnapshot(), request);
-    if (!response.ok()) {
-      fmt::print(stderr, "{}\n", response.status().message());
-      return 1;
-    }
+    const query::SearchResponse* response = &found;
     if (f->json) {
       for (const query::SearchHit& h : response->hits) fmt::print("{}\n", h.source.ToJson());
       return 0;

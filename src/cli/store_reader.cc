@@ -1,5 +1,7 @@
 #include "cli/store_reader.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -68,6 +70,26 @@ std::string QueryErrorText(std::string_view query, const Status& status) {
     out += "  " + std::string(query) + "\n  " + std::string(column - 1, ' ') + "^\n";
   }
   return out;
+}
+
+int SearchStore(const std::string& data_dir, const std::string& since, const std::string& until,
+                int64_t now_ns, query::SearchRequest* request, query::SearchResponse* out) {
+  if (Status s = ResolveTimeFlags(since, until, now_ns, request); !s.ok()) {
+    fmt::print(stderr, "{}\n", s.message());
+    return 2;
+  }
+  auto store = OpenStoreForReading(data_dir);
+  if (!store.ok()) {
+    fmt::print(stderr, "{}\n", store.status().message());
+    return 1;
+  }
+  auto response = query::Search(*(*store)->GetSnapshot(), *request);
+  if (!response.ok()) {
+    fmt::print(stderr, "{}\n", response.status().message());
+    return 1;
+  }
+  *out = std::move(response).value();
+  return 0;
 }
 
 }  // namespace perimeter

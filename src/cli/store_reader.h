@@ -22,5 +22,10 @@ Status ResolveTimeFlags(const std::string& since, const std::string& until, int6
 // "query error: ..." and, when the message names a column, the query with a caret under it.
 std::string QueryErrorText(std::string_view query, const Status& status);
 int64_t WallClockNanos();
+// What `search` and `top` share: --since/--until into `request`, the store opened read-only, the
+// search run. 0 with the answer in *out; otherwise the error is printed and the exit code
+// returned (2 for a bad flag, 1 for the rest).
+int SearchStore(const std::string& data_dir, const std::string& since, const std::string& until,
+                int64_t now_ns, query::SearchRequest* request, query::SearchResponse* out);
 
 }  // namespace perimeter

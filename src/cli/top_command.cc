@@ -47,20 +47,11 @@ CommandRunner AddTopCommand(CLI::App& app) {
     terms.field = f->field;
     terms.size = static_cast<size_t>(f->limit);
     request.aggs.push_back(terms);
-    if (Status s = ResolveTimeFlags(f->since, f->until, WallClockNanos(), &request); !s.ok()) {
-      fmt::print(stderr, "{}\n", s.message());
-      return 2;
+    query::SearchResponse found;
+    if (int rc = SearchStore(f->data_dir, f->since, f->until, WallClockNanos(), &request, &found)) {
+      return rc;
     }
-    auto store = OpenStoreForReading(f->data_dir);
-    if (!store.ok()) {
-      fmt::print(stderr, "{}\n", store.status().message());
-      return 1;
-    }
-    auto response = query::Search(*(*store)->GetSnapshot(), request);
-    if (!response.ok()) {
-      fmt::print(stderr, "{}\n", response.status().message());
-      return 1;
-    }
+    const query::SearchResponse* response = &found;
     const query::AggregationResult& top = response->aggregations[0];
     uint64_t total = response->total;
     auto percent = [&](uint64_t n) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 #include "query/aggregator.h"
@@ -40,22 +41,10 @@ class GeoGridAggregator final : public Aggregator {
       // {lat, lon} as two columns (the ECS location): the group's cells are counted from its
       // rows once and kept, so the next refresh reads them back.
       if (!spec_.field.empty() && data.columns().Field(spec_.field).ambiguous) return false;
-      auto cells = data.Cached<std::vector<GroupCell>>(
+      RETURN_IF_ERROR(AddCachedCellsOfRows(
+          data,
           "geo-object:" + lat_field_ + ":" + lon_field_ + ":" + std::to_string(spec_.precision),
-          [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
-            std::vector<uint32_t> rows(data.rows());
-            std::iota(rows.begin(), rows.end(), 0u);
-            GeoGridAggregator one(spec_, {});
-            RETURN_IF_ERROR(one.Collect(data, RowBatch{rows, {}}));
-            auto made = std::make_shared<std::vector<GroupCell>>();
-            for (const Cell& c : one.cells_) {
-              made->push_back(GroupCell{c.tile, c.count, c.sum_lat, c.sum_lon});
-            }
-            return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
-          },
-          [](const std::vector<GroupCell>& v) { return v.size() * sizeof(GroupCell); });
-      if (!cells.ok()) return cells.status();
-      AddCells(**cells);
+          std::nullopt));
       return true;
     }
     std::vector<size_t> columns;
@@ -92,20 +81,11 @@ class GeoGridAggregator final : public Aggregator {
   Result<bool> CollectFilteredGroup(GroupData& data, std::string_view filter,
                                     std::span<const uint32_t> rows) override {
     if (!children_.empty()) return false;
-    auto cells = data.Cached<std::vector<GroupCell>>(
-        "geo:" + spec_.field + ":" + lat_field_ + ":" + lon_field_ + ":" +
-            std::to_string(spec_.precision) + "|" + std::string(filter),
-        [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
-          GeoGridAggregator one(spec_, {});
-          RETURN_IF_ERROR(one.Collect(data, RowBatch{rows, {}}));
-          auto made = std::make_shared<std::vector<GroupCell>>();
-          for (const Cell& c : one.cells_)
-            made->push_back(GroupCell{c.tile, c.count, c.sum_lat, c.sum_lon});
-          return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
-        },
-        [](const std::vector<GroupCell>& v) { return v.size() * sizeof(GroupCell); });
-    if (!cells.ok()) return cells.status();
-    AddCells(**cells);
+    RETURN_IF_ERROR(AddCachedCellsOfRows(data,
+                                         "geo:" + spec_.field + ":" + lat_field_ + ":" +
+                                             lon_field_ + ":" + std::to_string(spec_.precision) +
+                                             "|" + std::string(filter),
+                                         rows));
     return true;
   }
 
@@ -264,6 +244,32 @@ class GeoGridAggregator final : public Aggregator {
     c.sum_lat += p.lat * static_cast<double>(count);
     c.sum_lon += p.lon * static_cast<double>(count);
     return it->second;
+  }
+
+  // Adds the cells of `rows` of the group (nullopt: every row), counted once and kept in the
+  // block cache under `key`.
+  Status AddCachedCellsOfRows(GroupData& data, const std::string& key,
+                              std::optional<std::span<const uint32_t>> rows) {
+    auto cells = data.Cached<std::vector<GroupCell>>(
+        key,
+        [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
+          std::vector<uint32_t> every;
+          if (!rows) {
+            every.resize(data.rows());
+            std::iota(every.begin(), every.end(), 0u);
+          }
+          GeoGridAggregator one(spec_, {});
+          RETURN_IF_ERROR(one.Collect(data, RowBatch{rows ? *rows : every, {}}));
+          auto made = std::make_shared<std::vector<GroupCell>>();
+          for (const Cell& c : one.cells_) {
+            made->push_back(GroupCell{c.tile, c.count, c.sum_lat, c.sum_lon});
+          }
+          return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
+        },
+        [](const std::vector<GroupCell>& v) { return v.size() * sizeof(GroupCell); });
+    if (!cells.ok()) return cells.status();
+    AddCells(**cells);
+    return Status::OK();
   }
 
   void AddCells(const std::vector<GroupCell>& cells) {

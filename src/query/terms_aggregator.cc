@@ -435,12 +435,7 @@ class TermsAggregator final : public Aggregator {
     r.missing = chosen_entry_->missing;
     uint64_t shown = 0;
     for (const std::string& key : chosen_entry_->keys) {
-      bool inserted = false;
-      uint32_t ord = table_.Find(0, key, KeyTable::Hash(key), &inserted);
-      if (inserted) {
-        counts_.push_back(0);
-        bounds_.push_back(0);
-      }
+      uint32_t ord = Add(0, key, KeyTable::Hash(key), 0);  // a chosen key this pass never met
       AggregationBucket b;
       SetBucketKey(key, &b);
       b.doc_count = counts_[ord];
