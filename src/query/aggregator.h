@@ -70,6 +70,15 @@ class Aggregator {
     (void)data, (void)filter, (void)rows;
     return false;
   }
+  // A top-level aggregation over the rows of a group wholly in the time range that match a
+  // filter of one clause on `field`, given the entries of the field's dictionaries that match
+  // (RowFilter::MatchDictionaries; their counts are the rows): adds them without reading rows and
+  // returns true, or returns false having added nothing — then the rows are collected.
+  virtual Result<bool> CollectMatchedEntries(GroupData& data, const std::string& field,
+                                             std::span<const DictionaryMatch> matches) {
+    (void)data, (void)field, (void)matches;
+    return false;
+  }
   virtual Status Collect(GroupData& data, const RowBatch& batch) = 0;
   // Adds what `other` (the same aggregation, fed other row groups on another thread) collected;
   // its owner o becomes owner_map[o] here.

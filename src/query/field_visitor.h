@@ -59,4 +59,23 @@ inline bool WholeFieldDictionaries(GroupData& data, const std::string& field,
   return true;
 }
 
+// The field's value columns in the group when each is a string column with a dictionary
+// (dict, dependent or same-as block): their rows can be counted by code (GroupData::Codes) and
+// only the codes kept rendered as text (GroupData::Texts). False when the field is ambiguous or
+// a column is of another kind.
+inline bool StringDictionaryColumns(GroupData& data, const std::string& field,
+                                    std::vector<size_t>* columns) {
+  const FieldColumns& f = data.columns().Field(field);
+  if (f.ambiguous) return false;
+  columns->clear();
+  for (size_t c : f.values) {
+    const store::BlockMeta* m = data.block_meta(c);
+    if (m == nullptr) continue;
+    if (data.part().column(c).key.type != store::ColumnType::kString) return false;
+    if (!data.HasValueDictionary(c)) return false;
+    columns->push_back(c);
+  }
+  return true;
+}
+
 }  // namespace perimeter::query

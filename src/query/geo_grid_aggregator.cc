@@ -12,6 +12,7 @@
 #include "query/column_cells.h"
 #include "query/field_visitor.h"
 #include "query/geo_tile.h"
+#include "store/value_codec.h"
 
 namespace perimeter::query {
 
@@ -19,6 +20,10 @@ namespace {
 
 using store::ColumnBlock;
 using store::ColumnType;
+
+// Dependent location dictionaries up to this size (places: cities) are read as values to count
+// rows per entry; larger ones are decoded row by row.
+constexpr uint32_t kDependentDictionaryEntries = 4096;
 
 // One tile's documents in one row group (what the block cache keeps per group).
 struct GroupCell {
@@ -54,20 +59,37 @@ class GeoGridAggregator final : public Aggregator {
       auto cells = data.Cached<std::vector<GroupCell>>(
           "geo:" + std::to_string(c) + ":" + std::to_string(spec_.precision),
           [&]() -> Result<std::shared_ptr<const std::vector<GroupCell>>> {
-            ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
             std::unordered_map<uint64_t, size_t> at;
             auto made = std::make_shared<std::vector<GroupCell>>();
-            for (size_t i = 0; i < d->values.size(); ++i) {
-              auto p = GeoPointOf(d->values[i]);
-              if (!p) continue;
-              uint64_t tile = TileOf(*p, spec_.precision).Pack();
+            auto add = [&](const GeoPoint& p, uint64_t count) {
+              uint64_t tile = TileOf(p, spec_.precision).Pack();
               auto [it, inserted] = at.try_emplace(tile, made->size());
               if (inserted) made->push_back(GroupCell{tile});
               GroupCell& gc = (*made)[it->second];
-              double n = static_cast<double>(d->counts[i]);
-              gc.count += d->counts[i];
-              gc.sum_lat += p->lat * n;
-              gc.sum_lon += p->lon * n;
+              double n = static_cast<double>(count);
+              gc.count += count;
+              gc.sum_lat += p.lat * n;
+              gc.sum_lon += p.lon * n;
+            };
+            if (data.part().column(c).key.type == ColumnType::kValue) {
+              // [lon, lat] blobs read in place: no Value (an array of two) per entry.
+              ASSIGN_OR_RETURN(const store::DictionaryTexts* blobs, data.Texts(c));
+              for (uint32_t i = 0; i < blobs->size(); ++i) {
+                GeoPoint p;
+                std::optional<GeoPoint> point;
+                if (store::DecodeFloatPair(blobs->Bytes(i), &p.lon, &p.lat)) {
+                  if (ValidGeoPoint(p.lat, p.lon)) point = p;
+                } else {
+                  ASSIGN_OR_RETURN(Value v, store::DecodeValueBlob(blobs->Bytes(i)));
+                  point = GeoPointOf(v);
+                }
+                if (point) add(*point, blobs->count(i));
+              }
+              return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
+            }
+            ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
+            for (size_t i = 0; i < d->values.size(); ++i) {
+              if (auto p = GeoPointOf(d->values[i])) add(*p, d->counts[i]);
             }
             return std::shared_ptr<const std::vector<GroupCell>>(std::move(made));
           },
@@ -95,6 +117,84 @@ class GeoGridAggregator final : public Aggregator {
     child_rows_.clear();
     child_owners_.clear();
     bool per_row = !children_.empty() || !batch.owners.empty();
+    auto add_row = [&](size_t i, const GeoPoint& p) {
+      uint32_t ord = Add(batch.owner(i), p, 1);
+      if (!children_.empty()) {
+        child_rows_.push_back(batch.rows[i]);
+        child_owners_.push_back(ord);
+      }
+    };
+    std::vector<size_t> dependent;
+    if (!per_row && DependentColumns(data, &dependent)) {
+      RETURN_IF_ERROR(CollectDependent(data, batch, dependent));
+    } else {
+      RETURN_IF_ERROR(VisitRows(data, batch, per_row, add_row));
+    }
+    if (HasObjectForm(data) &&
+        (spec_.field.empty() || !data.columns().Field(spec_.field).ambiguous)) {
+      RETURN_IF_ERROR(CollectObjectForm(data, batch, add_row));
+    }
+    if (!child_rows_.empty()) {
+      std::vector<uint32_t> rows = std::move(child_rows_), owners = std::move(child_owners_);
+      RowBatch child{rows, owners};
+      for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
+      child_rows_ = std::move(rows);
+      child_owners_ = std::move(owners);
+    }
+    return Status::OK();
+  }
+
+  // The field's value columns in the group when each is a function of another column
+  // (kDependent: the location of a city, of an address) with a small dictionary.
+  bool DependentColumns(GroupData& data, std::vector<size_t>* columns) {
+    if (spec_.field.empty()) return false;
+    const FieldColumns& f = data.columns().Field(spec_.field);
+    if (f.ambiguous) return false;
+    columns->clear();
+    for (size_t c : f.values) {
+      const store::BlockMeta* m = data.block_meta(c);
+      if (m == nullptr || data.part().column(c).key.type == ColumnType::kNull) continue;
+      if (m->encoding != store::BlockEncoding::kDependent ||
+          m->dictionary_size > kDependentDictionaryEntries || !data.HasValueDictionary(c)) {
+        return false;
+      }
+      columns->push_back(c);
+    }
+    return true;
+  }
+
+  // One owner, dependent columns: rows counted per key code (the key's codes are usually
+  // decoded already, for the filter), folded into counts per entry, and each entry's point
+  // projected once — no location code per row is made.
+  Status CollectDependent(GroupData& data, const RowBatch& batch,
+                          const std::vector<size_t>& columns) {
+    for (size_t c : columns) {
+      ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
+      ASSIGN_OR_RETURN(store::GroupReader::Dependent dep, data.ReadDependent(c));
+      const uint32_t last = static_cast<uint32_t>(dep.by_key_code.size() - 1);
+      const bool keyed = dep.key->codes.size() == data.rows();
+      key_counts_.assign(dep.by_key_code.size(), 0);
+      for (size_t i = 0; i < batch.rows.size(); ++i) {
+        uint32_t slot = keyed ? std::min(dep.key->codes[batch.rows[i]], last) : last;
+        ++key_counts_[slot];
+        if (dep.by_key_code[slot] < d->values.size()) has_[i] = 1;
+      }
+      cell_counts_.assign(d->values.size(), 0);
+      for (size_t k = 0; k < key_counts_.size(); ++k) {
+        uint32_t e = dep.by_key_code[k];
+        if (e < cell_counts_.size()) cell_counts_[e] += key_counts_[k];
+      }
+      for (size_t e = 0; e < cell_counts_.size(); ++e) {
+        if (cell_counts_[e] == 0) continue;
+        if (auto p = GeoPointOf(d->values[e])) Add(0, *p, cell_counts_[e]);
+      }
+    }
+    return Status::OK();
+  }
+
+  // Collect's general path: the field's cells row by row (VisitField).
+  template <typename AddRow>
+  Status VisitRows(GroupData& data, const RowBatch& batch, bool per_row, AddRow& add_row) {
     const ColumnBlock* block = nullptr;
     bool by_code = false;
     auto flush = [&] {
@@ -104,13 +204,6 @@ class GeoGridAggregator final : public Aggregator {
         if (auto p = GeoPointOf(CellValue(*block, true, static_cast<uint32_t>(cell)))) {
           Add(0, *p, cell_counts_[cell]);
         }
-      }
-    };
-    auto add_row = [&](size_t i, const GeoPoint& p) {
-      uint32_t ord = Add(batch.owner(i), p, 1);
-      if (!children_.empty()) {
-        child_rows_.push_back(batch.rows[i]);
-        child_owners_.push_back(ord);
       }
     };
     RETURN_IF_ERROR(VisitField(
@@ -149,17 +242,6 @@ class GeoGridAggregator final : public Aggregator {
           if (auto p = GeoPointOf(*v)) add_row(i, *p);
         }));
     flush();
-    if (HasObjectForm(data) &&
-        (spec_.field.empty() || !data.columns().Field(spec_.field).ambiguous)) {
-      RETURN_IF_ERROR(CollectObjectForm(data, batch, add_row));
-    }
-    if (!child_rows_.empty()) {
-      std::vector<uint32_t> rows = std::move(child_rows_), owners = std::move(child_owners_);
-      RowBatch child{rows, owners};
-      for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
-      child_rows_ = std::move(rows);
-      child_owners_ = std::move(owners);
-    }
     return Status::OK();
   }
 
@@ -368,6 +450,7 @@ class GeoGridAggregator final : public Aggregator {
   std::vector<uint32_t> by_owner_;  // Finish: ordinals sorted by owner
   bool indexed_ = false;
   std::vector<uint8_t> has_;
+  std::vector<uint64_t> key_counts_;
   std::vector<uint64_t> cell_counts_;
   std::vector<std::optional<GeoPoint>> cell_points_;
   std::vector<uint8_t> cell_done_;

@@ -68,18 +68,24 @@ const FieldColumns& PartColumns::Field(const std::string& dotted) {
 }
 
 GroupData::GroupData(PartColumns* columns, size_t group)
-    : columns_(columns),
-      group_(group),
-      blocks_(columns->part().column_count()),
-      dictionaries_(columns->part().column_count()) {}
+    : columns_(columns), group_(group), dictionaries_(columns->part().column_count()) {}
 
-Result<const store::ColumnBlock*> GroupData::Block(size_t c) {
-  if (!blocks_[c]) {
-    ASSIGN_OR_RETURN(store::ColumnBlock b, part().ReadBlock(c, group_));
-    blocks_[c] = std::make_unique<store::ColumnBlock>(std::move(b));
-  }
-  return blocks_[c].get();
+GroupData::~GroupData() = default;
+
+store::GroupReader& GroupData::Reader() {
+  if (!reader_) reader_ = std::make_unique<store::GroupReader>(part(), group_);
+  return *reader_;
 }
+
+Result<const store::ColumnBlock*> GroupData::Block(size_t c) { return Reader().Block(c); }
+
+Result<store::GroupReader::Dependent> GroupData::ReadDependent(size_t c) {
+  return Reader().ReadDependent(c);
+}
+
+Result<const store::ColumnBlock*> GroupData::Codes(size_t c) { return Reader().Codes(c); }
+
+Result<const store::DictionaryTexts*> GroupData::Texts(size_t c) { return Reader().Texts(c); }
 
 bool GroupData::HasValueDictionary(size_t c) const {
   const store::BlockMeta* m = block_meta(c);

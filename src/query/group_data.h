@@ -32,6 +32,14 @@ struct FieldColumns {
 
 class BlockCache;
 
+// Entries of one column's dictionary in a group that a one-clause filter matches
+// (RowFilter::MatchDictionaries): the rows holding them are exactly the rows that match.
+struct DictionaryMatch {
+  size_t column = 0;
+  const store::BlockDictionary* dictionary = nullptr;  // owned by the GroupData
+  std::vector<uint32_t> entries;
+};
+
 class PartColumns {
  public:
   // `cache` (may be null) keeps results derived from this part's blocks across searches.
@@ -42,17 +50,24 @@ class PartColumns {
   const FieldColumns& Field(const std::string& dotted);
   // The @timestamp column (type timestamp), or -1.
   int timestamp_column() const { return timestamp_column_; }
+  // Every row of the part is selected by the search (no filter, the whole part inside the time
+  // range): summaries of the whole part (distinct sketches) answer for all its groups. Set by
+  // the executor.
+  bool whole_part() const { return whole_part_; }
+  void set_whole_part(bool whole) { whole_part_ = whole; }
 
  private:
   std::shared_ptr<const store::Part> part_;
   BlockCache* cache_;
   std::unordered_map<std::string, FieldColumns> fields_;
   int timestamp_column_ = -1;
+  bool whole_part_ = false;
 };
 
 class GroupData {
  public:
   GroupData(PartColumns* columns, size_t group);
+  ~GroupData();
   GroupData(const GroupData&) = delete;
   GroupData& operator=(const GroupData&) = delete;
 
@@ -64,6 +79,12 @@ class GroupData {
   const store::BlockMeta* block_meta(size_t c) const { return part().block(c, group_); }
 
   Result<const store::ColumnBlock*> Block(size_t c);
+  // A dependent block as its key's codes and a code per key code (store::GroupReader).
+  Result<store::GroupReader::Dependent> ReadDependent(size_t c);
+  // The codes of a dict, dependent or same-as block without its dictionary, and that
+  // dictionary's texts rendered on demand (string columns; store::GroupReader).
+  Result<const store::ColumnBlock*> Codes(size_t c);
+  Result<const store::DictionaryTexts*> Texts(size_t c);
   // The dictionary whose codes the decoded block of `c` uses (dict and dependent blocks, also
   // through a same-as block); null for blocks without one (ints, floats, plain, templates).
   Result<const store::BlockDictionary*> Dictionary(size_t c);
@@ -78,9 +99,13 @@ class GroupData {
   Result<std::shared_ptr<const T>> Cached(std::string_view what, Make&& make, Bytes&& bytes);
 
  private:
+  store::GroupReader& Reader();
+
   PartColumns* columns_;
   size_t group_;
-  std::vector<std::unique_ptr<store::ColumnBlock>> blocks_;
+  // Decoded blocks; the filter and the aggregations share them, and the key codes dependent
+  // columns are decoded from.
+  std::unique_ptr<store::GroupReader> reader_;
   std::vector<std::unique_ptr<store::BlockDictionary>> dictionaries_;
   std::unique_ptr<std::vector<Event>> events_;
 };

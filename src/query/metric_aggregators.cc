@@ -7,8 +7,8 @@
 #include "query/bucket_key.h"
 #include "query/column_cells.h"
 #include "query/field_visitor.h"
-#include "query/hyper_log_log.h"
 #include "query/key_table.h"
+#include "store/hyper_log_log.h"
 
 namespace perimeter::query {
 
@@ -16,6 +16,7 @@ namespace {
 
 using store::ColumnBlock;
 using store::ColumnType;
+using store::HyperLogLog;
 
 template <typename T>
 T& Slot(std::vector<T>& v, uint32_t owner) {
@@ -81,6 +82,20 @@ class CountAggregator final : public Aggregator {
     return true;
   }
 
+  Result<bool> CollectMatchedEntries(GroupData& data, const std::string& field,
+                                     std::span<const DictionaryMatch> matches) override {
+    (void)data;
+    if (!spec_.field.empty() && spec_.field != field) return false;
+    for (const DictionaryMatch& m : matches) {
+      for (uint32_t e : m.entries) {
+        uint64_t rows = m.dictionary->counts[e];
+        Slot(counts_, 0) +=
+            spec_.field.empty() ? rows : ScalarCount(m.dictionary->values[e]) * rows;
+      }
+    }
+    return true;
+  }
+
   Status Collect(GroupData& data, const RowBatch& batch) override {
     if (spec_.field.empty()) {
       for (size_t i = 0; i < batch.rows.size(); ++i) ++Slot(counts_, batch.owner(i));
@@ -128,9 +143,35 @@ class CardinalityAggregator final : public Aggregator {
   explicit CardinalityAggregator(const AggregationSpec& spec) : spec_(spec) {}
 
   Result<bool> CollectWhole(GroupData& data) override {
-    std::vector<size_t> columns;
-    if (!WholeFieldDictionaries(data, spec_.field, &columns)) return false;
+    const FieldColumns& f = data.columns().Field(spec_.field);
+    if (f.ambiguous) return false;
+    // Columns with a sketch of the whole part are answered by it when the search selects the
+    // whole part: merged once, at the part's first group (every group of it is in the search),
+    // and skipped in the others. The rest from each group's dictionary.
+    std::vector<size_t> sketched, columns;
+    for (size_t c : f.values) {
+      if (data.columns().whole_part() && !data.part().column(c).distinct_sketch.empty()) {
+        sketched.push_back(c);
+        continue;
+      }
+      if (data.block_meta(c) == nullptr) continue;
+      if (data.part().column(c).key.type == ColumnType::kNull) continue;
+      if (!data.HasValueDictionary(c)) return false;
+      columns.push_back(c);
+    }
     HyperLogLog& h = Slot(sketches_, 0);
+    for (size_t c : data.group() == 0 ? sketched : std::vector<size_t>()) {
+      auto sketch = data.Cached<HyperLogLog>(
+          "part-distinct:" + std::to_string(c),
+          [&]() -> Result<std::shared_ptr<const HyperLogLog>> {
+            auto made = std::make_shared<HyperLogLog>();
+            RETURN_IF_ERROR(data.part().MergeDistinctSketch(c, made.get()).status());
+            return std::shared_ptr<const HyperLogLog>(std::move(made));
+          },
+          [](const HyperLogLog& s) { return s.MemoryBytes(); });
+      if (!sketch.ok()) return sketch.status();
+      h.Merge(**sketch);
+    }
     for (size_t c : columns) {
       // The sketch of a block's dictionary is kept: merging 16 KiB of registers is far cheaper
       // than hashing tens of thousands of values again.
@@ -179,7 +220,41 @@ class CardinalityAggregator final : public Aggregator {
     return true;
   }
 
+  Result<bool> CollectMatchedEntries(GroupData& data, const std::string& field,
+                                     std::span<const DictionaryMatch> matches) override {
+    (void)data;
+    if (spec_.field != field) return false;
+    HyperLogLog& h = Slot(sketches_, 0);
+    for (const DictionaryMatch& m : matches) {
+      for (uint32_t e : m.entries) {
+        ForEachValueKey(m.dictionary->values[e], &scratch_,
+                        [&](std::string_view k) { h.Add(KeyTable::Hash(k)); });
+      }
+    }
+    return true;
+  }
+
   Status Collect(GroupData& data, const RowBatch& batch) override {
+    std::vector<size_t> string_columns;
+    if (batch.owners.empty() && StringDictionaryColumns(data, spec_.field, &string_columns)) {
+      // The codes the rows hold, then only those entries rendered and hashed (not every
+      // address of the dictionary).
+      HyperLogLog& h = Slot(sketches_, 0);
+      for (size_t c : string_columns) {
+        ASSIGN_OR_RETURN(const store::DictionaryTexts* texts, data.Texts(c));
+        ASSIGN_OR_RETURN(const ColumnBlock* block, data.Codes(c));
+        const uint32_t size = static_cast<uint32_t>(texts->size());
+        seen_.assign(size + 1, 0);
+        for (uint32_t r : batch.rows) seen_[std::min(block->codes[r], size)] = 1;
+        for (uint32_t cell = 0; cell < size; ++cell) {
+          if (!seen_[cell]) continue;
+          scratch_.assign(1, 's');  // AppendStringKey
+          texts->AppendText(cell, &scratch_);
+          h.Add(KeyTable::Hash(scratch_));
+        }
+      }
+      return Status::OK();
+    }
     const ColumnBlock* block = nullptr;
     bool by_code = false;
     bool single = batch.owners.empty();

@@ -397,18 +397,54 @@ struct RowFilter::Node {
     }
   }
 
+  // A column that is a function of another (kDependent, a small dictionary: country of the
+  // source address): each key code decided once, then the key's codes mapped to the mask —
+  // no code per row of this column is made.
+  Status EvaluateDependent(GroupData& data, size_t c, std::vector<uint8_t>* mask) const {
+    ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
+    ASSIGN_OR_RETURN(store::GroupReader::Dependent dep, data.ReadDependent(c));
+    std::vector<uint8_t> by_entry(d->values.size());
+    for (size_t i = 0; i < by_entry.size(); ++i) by_entry[i] = MatchValue(d->values[i]);
+    std::vector<uint8_t> by_key(dep.by_key_code.size());
+    for (size_t k = 0; k < by_key.size(); ++k) {
+      uint32_t v = dep.by_key_code[k];
+      by_key[k] = v < by_entry.size() && by_entry[v];
+    }
+    // Rows without a key (kAbsentCode) take the last entry: the clamp has no branch.
+    const uint32_t last = static_cast<uint32_t>(by_key.size() - 1);
+    const uint8_t* match = by_key.data();
+    uint8_t* out = mask->data();
+    size_t rows = data.rows();
+    if (dep.key->codes.size() != rows) {
+      for (size_t r = 0; r < rows; ++r) out[r] |= match[last];
+      return Status::OK();
+    }
+    const uint32_t* codes = dep.key->codes.data();
+    for (size_t r = 0; r < rows; ++r) out[r] |= match[std::min(codes[r], last)];
+    return Status::OK();
+  }
+
   // ORs the rows of column `c` that match into `mask`.
   Status EvaluateColumn(GroupData& data, size_t c, std::vector<uint8_t>* mask) const {
     if (ColumnVerdict(data, c) == Verdict::kNone) return Status::OK();
+    const BlockMeta* meta = data.block_meta(c);
+    if (meta->encoding == store::BlockEncoding::kDependent &&
+        meta->dictionary_size <= kPruneDictionaryEntries && data.HasValueDictionary(c)) {
+      return EvaluateDependent(data, c, mask);
+    }
     ASSIGN_OR_RETURN(const ColumnBlock* b, data.Block(c));
     std::vector<uint8_t>& out = *mask;
     size_t rows = b->rows;
     std::vector<uint8_t> by_code;
     auto apply_codes = [&] {
-      for (size_t r = 0; r < rows; ++r) {
-        uint32_t code = b->codes[r];
-        if (code != ColumnBlock::kAbsentCode && by_code[code]) out[r] = 1;
-      }
+      // Without a branch per row: which rows match is as unpredictable as the data. The entry
+      // past the dictionary stands for absent rows (kAbsentCode, clamped to it).
+      const uint32_t n = static_cast<uint32_t>(by_code.size());
+      by_code.push_back(0);
+      const uint8_t* match = by_code.data();
+      const uint32_t* codes = b->codes.data();
+      uint8_t* o = out.data();
+      for (size_t r = 0; r < rows; ++r) o[r] |= match[std::min(codes[r], n)];
     };
     switch (b->type) {
       case ColumnType::kNull:
@@ -549,6 +585,35 @@ struct RowFilter::Node {
     }
   }
 
+  // Whether MatchDictionaries applies to this node (a leaf deciding each value alone).
+  bool DictionaryClause() const { return leaf() && kind != Kind::kExists && !text_field; }
+
+  Result<bool> MatchDictionaries(GroupData& data, std::vector<DictionaryMatch>* out) const {
+    if (!DictionaryClause()) return false;
+    const FieldColumns& f = data.columns().Field(field);
+    if (f.ambiguous) return false;
+    std::vector<size_t> columns;
+    for (size_t c : f.values) {
+      const BlockMeta* m = data.block_meta(c);
+      if (m == nullptr || data.part().column(c).key.type == ColumnType::kNull) continue;
+      if (m->dictionary_size > kPruneDictionaryEntries || !data.HasValueDictionary(c)) {
+        return false;
+      }
+      columns.push_back(c);
+    }
+    out->clear();
+    for (size_t c : columns) {
+      ASSIGN_OR_RETURN(const store::BlockDictionary* d, data.Dictionary(c));
+      DictionaryMatch& match = out->emplace_back();
+      match.column = c;
+      match.dictionary = d;
+      for (size_t i = 0; i < d->values.size(); ++i) {
+        if (MatchValue(d->values[i])) match.entries.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    return true;
+  }
+
   void CollectFields(std::vector<std::string>* out) const {
     if (leaf() && std::find(out->begin(), out->end(), field) == out->end()) out->push_back(field);
     for (const auto& c : children) c->CollectFields(out);
@@ -643,6 +708,7 @@ Result<RowFilter> RowFilter::Compile(const QueryNode& query) {
   RowFilter f;
   f.canonical_ = query.ToString();
   ASSIGN_OR_RETURN(f.root_, Build(query));
+  if (f.root_->DictionaryClause()) f.clause_field_ = f.root_->field;
   ASSIGN_OR_RETURN(EventMatcher m, EventMatcher::Compile(query));
   f.matcher_.emplace(std::move(m));
   return f;
@@ -670,6 +736,12 @@ bool AnyAmbiguous(GroupData& data, const std::vector<std::string>& fields) {
 Result<Verdict> RowFilter::Prune(GroupData& data) const {
   if (AnyAmbiguous(data, fields())) return Verdict::kSome;
   return root_->Prune(data);
+}
+
+Result<bool> RowFilter::MatchDictionaries(GroupData& data,
+                                          std::vector<DictionaryMatch>* out) const {
+  if (clause_field_.empty() || AnyAmbiguous(data, fields())) return false;
+  return root_->MatchDictionaries(data, out);
 }
 
 Status RowFilter::Evaluate(GroupData& data, std::vector<uint8_t>* mask) const {

@@ -46,6 +46,13 @@ class RowFilter {
   Result<Verdict> Prune(GroupData& data) const;
   // Sets (*mask)[r] to 1 for matching rows of the group, 0 for the others.
   Status Evaluate(GroupData& data, std::vector<uint8_t>* mask) const;
+  // For a filter of one clause on one field (clause_field()), in a group where every value
+  // column of the field has a small dictionary (the ones Prune reads): the matching entries of
+  // each, whose counts are the matching rows — counts without reading a row. False (nothing
+  // filled) otherwise.
+  Result<bool> MatchDictionaries(GroupData& data, std::vector<DictionaryMatch>* out) const;
+  // The field of a filter that is one clause on one field; "" otherwise.
+  const std::string& clause_field() const { return clause_field_; }
 
   struct Node;  // compiled query node (row_filter.cc)
 
@@ -53,6 +60,7 @@ class RowFilter {
   RowFilter();
   std::unique_ptr<QueryNode> owned_query_;
   std::string canonical_;
+  std::string clause_field_;
   std::unique_ptr<Node> root_;
   std::optional<EventMatcher> matcher_;
 };

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <bit>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -72,7 +73,16 @@ struct FilterBits {
 std::shared_ptr<const FilterBits> BitsOf(const std::vector<uint8_t>& mask) {
   auto b = std::make_shared<FilterBits>();
   b->words.assign((mask.size() + 63) / 64, 0);
-  for (size_t r = 0; r < mask.size(); ++r) {
+  const size_t whole = mask.size() / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    // Eight mask bytes (0 or 1 each) to eight bits at once: the multiply gathers bit 0 of each
+    // byte into the top byte, in order.
+    uint64_t eight;
+    std::memcpy(&eight, mask.data() + i * 8, 8);
+    uint64_t packed = ((eight & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
+    b->words[i / 8] |= packed << (i % 8 * 8);
+  }
+  for (size_t r = whole * 8; r < mask.size(); ++r) {
     b->words[r / 64] |= static_cast<uint64_t>(mask[r] & 1) << (r % 64);
   }
   return b;
@@ -168,7 +178,24 @@ class Scan {
     std::vector<uint64_t> words;
     std::vector<uint32_t> rows;
     std::vector<uint8_t> agg_needs_rows;
+    std::vector<DictionaryMatch> matches;
   };
+
+  // Whether the search selects every row of the part: no filter, and (with a time range) every
+  // row has a time inside it.
+  bool WholePart(const PartColumns& columns) const {
+    if (!filter_.match_all()) return false;
+    if (!request_.from_ns && !request_.to_ns) return true;
+    int64_t lo = request_.from_ns.value_or(INT64_MIN), hi = request_.to_ns.value_or(INT64_MAX);
+    const Part& part = columns.part();
+    int ts_col = columns.timestamp_column();
+    if (ts_col < 0 || part.min_ts() < lo || part.max_ts() >= hi) return false;
+    for (size_t g = 0; g < part.group_count(); ++g) {
+      const store::BlockMeta* m = part.block(static_cast<size_t>(ts_col), g);
+      if (m == nullptr || m->present != part.group(g).rows) return false;
+    }
+    return true;
+  }
 
   void RunWorker(Worker* w) {
     w->columns.resize(parts_.size());
@@ -191,6 +218,7 @@ class Scan {
     std::vector<std::unique_ptr<Aggregator>>& aggs = *w->aggs;
     if (!w->columns[item.part]) {
       w->columns[item.part] = std::make_unique<PartColumns>(parts_[item.part].part, cache_);
+      w->columns[item.part]->set_whole_part(WholePart(*w->columns[item.part]));
     }
     PartColumns& columns = *w->columns[item.part];
     int ts_col = columns.timestamp_column();
@@ -211,6 +239,12 @@ class Scan {
     }
     if (verdict == Verdict::kNone) return Status::OK();
 
+    // A one-clause filter on a field with small dictionaries: the total, and aggregations that
+    // can, from the matching entries' counts; rows only for the rest (and hits).
+    bool counted = false;
+    if (whole_time && verdict == Verdict::kSome) {
+      ASSIGN_OR_RETURN(counted, filter_.MatchDictionaries(data, &w->matches));
+    }
     std::vector<uint32_t>& rows = w->rows;
     if (whole_time && verdict == Verdict::kAll) {
       w->total += gm.rows;
@@ -224,6 +258,19 @@ class Scan {
       rows.resize(gm.rows);
       for (uint32_t r = 0; r < gm.rows; ++r) rows[r] = r;
     } else {
+      if (counted) {
+        for (const DictionaryMatch& m : w->matches) {
+          for (uint32_t e : m.entries) w->total += m.dictionary->counts[e];
+        }
+        bool rows_needed = want_hits;
+        for (size_t a = 0; a < aggs.size(); ++a) {
+          ASSIGN_OR_RETURN(
+              bool done, aggs[a]->CollectMatchedEntries(data, filter_.clause_field(), w->matches));
+          w->agg_needs_rows[a] = !done;
+          rows_needed |= !done;
+        }
+        if (!rows_needed) return Status::OK();
+      }
       // The matching rows: the filter's bits (all rows when it matched all), then those in the
       // time range.
       std::vector<uint64_t>& words = w->words;
@@ -234,10 +281,13 @@ class Scan {
                          FilterRows(filter_, data, &w->mask));
         words = bits->words;
       }
-      rows.clear();
+      size_t matching = 0;
+      for (uint64_t word : words) matching += static_cast<size_t>(std::popcount(word));
+      rows.resize(matching);
+      size_t at = 0;
       for (size_t k = 0; k < words.size(); ++k) {
         for (uint64_t bits = words[k]; bits != 0; bits &= bits - 1) {
-          rows.push_back(static_cast<uint32_t>(k * 64 + std::countr_zero(bits)));
+          rows[at++] = static_cast<uint32_t>(k * 64 + std::countr_zero(bits));
         }
       }
       if (!whole_time) {
@@ -248,8 +298,10 @@ class Scan {
         }
         rows.resize(kept);
       }
-      w->total += rows.size();
-      std::fill(w->agg_needs_rows.begin(), w->agg_needs_rows.end(), 1);
+      if (!counted) {
+        w->total += rows.size();
+        std::fill(w->agg_needs_rows.begin(), w->agg_needs_rows.end(), 1);
+      }
       if (rows.empty()) return Status::OK();
     }
     bool filtered_whole = whole_time && verdict == Verdict::kSome;

@@ -223,7 +223,32 @@ class TermsAggregator final : public Aggregator {
     return true;
   }
 
+  Result<bool> CollectMatchedEntries(GroupData& data, const std::string& field,
+                                     std::span<const DictionaryMatch> matches) override {
+    (void)data;
+    // Every matching entry is added with its exact count (no bound: the top-k merge stays
+    // exact); rows whose value gives no key (empty arrays) are missing, as in Collect.
+    if (collect_children_ || spec_.field != field) return false;
+    for (const DictionaryMatch& m : matches) {
+      for (uint32_t e : m.entries) {
+        uint64_t rows = m.dictionary->counts[e];
+        bool any = false;
+        ForEachValueKey(m.dictionary->values[e], &scratch_, [&](std::string_view k) {
+          Add(0, k, KeyTable::Hash(k), rows);
+          any = true;
+        });
+        if (!any) Owned(missing_, 0) += rows;
+      }
+    }
+    return true;
+  }
+
   Status Collect(GroupData& data, const RowBatch& batch) override {
+    std::vector<size_t> string_columns;
+    if (!collect_children_ && batch.owners.empty() &&
+        StringDictionaryColumns(data, spec_.field, &string_columns)) {
+      return CollectStringCodes(data, batch, string_columns);
+    }
     size_t n = batch.rows.size();
     has_.assign(n, 0);
     child_rows_.clear();
@@ -334,6 +359,53 @@ class TermsAggregator final : public Aggregator {
       for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
       child_rows_ = std::move(rows);
       child_owners_ = std::move(owners);
+    }
+    return Status::OK();
+  }
+
+  // Collect for string dictionary columns, one owner: rows counted by code, and only the codes
+  // kept (the group's head under the top-k merge) rendered as keys — not the tens of thousands
+  // of addresses of the whole dictionary.
+  Status CollectStringCodes(GroupData& data, const RowBatch& batch,
+                            const std::vector<size_t>& columns) {
+    size_t n = batch.rows.size();
+    has_.assign(n, 0);
+    for (size_t c : columns) {
+      ASSIGN_OR_RETURN(const store::DictionaryTexts* texts, data.Texts(c));
+      ASSIGN_OR_RETURN(const ColumnBlock* block, data.Codes(c));
+      const uint32_t size = static_cast<uint32_t>(texts->size());
+      cell_counts_.assign(size, 0);
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t code = block->codes[batch.rows[i]];
+        if (code >= size) continue;  // kAbsentCode
+        ++cell_counts_[code];
+        has_[i] = 1;
+      }
+      cells_.clear();
+      for (uint32_t cell = 0; cell < size; ++cell) {
+        if (cell_counts_[cell] != 0) cells_.push_back(cell);
+      }
+      uint64_t bound = 0;
+      bool head_only = top_k_ && cells_.size() > kGroupTopValues;
+      if (head_only) {
+        auto more = [&](uint32_t a, uint32_t b) { return cell_counts_[a] > cell_counts_[b]; };
+        std::nth_element(cells_.begin(), cells_.begin() + kGroupTopValues, cells_.end(), more);
+        for (size_t i = kGroupTopValues; i < cells_.size(); ++i) {
+          bound = std::max(bound, cell_counts_[cells_[i]]);
+          keys_total_ += cell_counts_[cells_[i]];
+        }
+        cells_.resize(kGroupTopValues);
+        total_bound_ += bound;
+      }
+      for (uint32_t cell : cells_) {
+        scratch_.assign(1, 's');  // AppendStringKey
+        texts->AppendText(cell, &scratch_);
+        uint32_t ord = Add(0, scratch_, KeyTable::Hash(scratch_), cell_counts_[cell]);
+        if (head_only) bounds_[ord] += bound;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (!has_[i]) ++Owned(missing_, 0);
     }
     return Status::OK();
   }

@@ -60,6 +60,34 @@ struct ColumnBlock {
   bool AppendText(size_t row, std::string* out) const;
 };
 
+// The entries of a string block's dictionary as text, each rendered only when asked: a top-k
+// or a distinct count over some of a group's rows needs a few of its tens of thousands of
+// addresses. For a value column, the entries are value blobs (value_codec.h). Made by
+// GroupReader::Texts; immutable.
+class DictionaryTexts {
+ public:
+  size_t size() const { return counts_.size(); }
+  // Appends entry `i`'s text (i < size()).
+  void AppendText(uint32_t i, std::string* out) const;
+  // Entry `i` in place (kBytes form only: strings, value blobs).
+  std::string_view Bytes(uint32_t i) const {
+    return std::string_view(raw_).substr(entries_[i].offset, entries_[i].size);
+  }
+  uint64_t count(uint32_t i) const { return counts_[i]; }  // rows holding entry `i`
+
+ private:
+  friend class GroupDecoder;
+  struct Entry {
+    uint32_t offset = 0;  // in raw_ (kBytes, kIp)
+    uint32_t size = 0;    // bytes (kBytes), 4 or 16 (kIp)
+  };
+  ValueForm form_ = ValueForm::kBytes;
+  std::string raw_;                // the dictionary frame
+  std::vector<Entry> entries_;     // kBytes, kIp
+  std::vector<int64_t> decimals_;  // kDecimal: the values
+  std::vector<uint64_t> counts_;
+};
+
 struct BlockDictionary {
   ValueForm form = ValueForm::kBytes;
   // Dictionary entries as values (ints, floats, strings; value blobs decoded), or the template

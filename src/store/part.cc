@@ -57,10 +57,8 @@ bool ColumnBlock::AppendText(size_t row, std::string* out) const {
   return false;
 }
 
-namespace {
-
 // Decodes the blocks of one row group, each at most once, following dependencies (a dependent
-// column's key, a template's referenced columns).
+// column's key, a template's referenced columns). GroupReader's implementation.
 class GroupDecoder {
  public:
   GroupDecoder(const Part& part, size_t group)
@@ -76,12 +74,33 @@ class GroupDecoder {
   // key): no dictionary is read, which makes keys with large dictionaries cheap.
   Result<const ColumnBlock*> GetCodes(size_t c) { return GetImpl(c, true); }
   std::unique_ptr<ColumnBlock> Take(size_t c) { return std::move(blocks_[c]); }
+  Result<GroupReader::Dependent> ReadDependent(size_t c);
+  Result<const DictionaryTexts*> Texts(size_t c);
+  // A dependent block's code per key code (the last entry: rows without a key) and its key;
+  // kept, as columns of one place share them (country and location both of the city).
+  struct DependentMap {
+    std::vector<uint32_t> map;
+    size_t key = 0;
+  };
+  Result<const DependentMap*> ReadDependentMap(size_t c);
 
  private:
   Result<const ColumnBlock*> GetImpl(size_t c, bool codes_only) {
     if (c >= blocks_.size()) return Status::Corruption("column reference out of range");
     if (blocks_[c]) return blocks_[c].get();
     if (codes_only && code_blocks_[c]) return code_blocks_[c].get();
+    if (!codes_only && code_blocks_[c]) {
+      // The codes were decoded for a dependent column: add the dictionary to them.
+      const BlockMeta* m = part_.block(c, group_);
+      if (m != nullptr &&
+          (m->encoding == BlockEncoding::kDict || m->encoding == BlockEncoding::kDependent)) {
+        std::unique_ptr<ColumnBlock> block = std::move(code_blocks_[c]);
+        RETURN_IF_ERROR(DecodeDictionary(c, *m, block.get()));
+        ExpandCodesOf(block.get());
+        blocks_[c] = std::move(block);
+        return blocks_[c].get();
+      }
+    }
     if (busy_[c]) return Status::Corruption("columns of a part depend on each other in a cycle");
     busy_[c] = 1;
     auto block = std::make_unique<ColumnBlock>();
@@ -98,13 +117,18 @@ class GroupDecoder {
   }
   Status Decode(size_t c, ColumnBlock* out, bool codes_only);
   Status DecodeDictionary(size_t c, const BlockMeta& m, ColumnBlock* out);
+  static void ExpandCodesOf(ColumnBlock* b);
 
   const Part& part_;
   size_t group_;
   std::vector<std::unique_ptr<ColumnBlock>> blocks_;
   std::vector<std::unique_ptr<ColumnBlock>> code_blocks_;
   std::vector<uint8_t> busy_;
+  std::vector<std::unique_ptr<DictionaryTexts>> texts_;        // by column, made when asked
+  std::vector<std::unique_ptr<DependentMap>> dependent_maps_;  // by column, made when asked
 };
+
+namespace {
 
 Status ParseDictionary(std::string_view raw, ColumnType type, ValueForm expected,
                        uint32_t n_expected, ColumnBlock* out) {
@@ -165,6 +189,37 @@ Status ParseDictionary(std::string_view raw, ColumnType type, ValueForm expected
   return Status::OK();
 }
 
+// Decodes `n` varints from [p, end), calling put(i, value) for each; returns the position after
+// them (nullptr when they run past the end) and their largest value in `*max`. Without a branch
+// per value while four bytes remain: dictionary codes are below kRowGroupRows (at most 3 bytes)
+// and whether the next takes 1, 2 or 3 bytes is unpredictable (frequent values have small
+// codes). This loop is most of a filtered query's cost on a large dictionary (source
+// addresses).
+template <typename Put>
+const char* DecodeCodes(const char* p, const char* const end, size_t n, uint64_t* max, Put&& put) {
+  uint64_t largest = 0;
+  size_t i = 0;
+  for (; i < n && end - p >= 4; ++i) {
+    uint32_t w = LoadFixed32(p);
+    uint32_t c1 = (w >> 7) & 1, c2 = c1 & (w >> 15), c3 = c2 & (w >> 23);
+    if (c3) break;  // a fourth byte: the general decoder below takes it
+    uint32_t v =
+        (w & 0x7f) | ((w >> 1) & (0x7fu << 7) & (0u - c1)) | ((w >> 2) & (0x7fu << 14) & (0u - c2));
+    p += 1 + c1 + c2;
+    largest = std::max<uint64_t>(largest, v);
+    put(i, v);
+  }
+  for (; i < n; ++i) {
+    uint64_t v;
+    p = DecodeVarint(p, end, &v);
+    if (p == nullptr) return nullptr;
+    largest = std::max(largest, v);
+    put(i, v);
+  }
+  *max = largest;
+  return p;
+}
+
 // Fills the per-row vectors of a dictionary-coded block from its per-row codes.
 void ExpandCodes(ColumnBlock* b) {
   size_t rows = b->rows;
@@ -181,6 +236,10 @@ void ExpandCodes(ColumnBlock* b) {
     }
   }
 }
+
+}  // namespace
+
+void GroupDecoder::ExpandCodesOf(ColumnBlock* b) { ExpandCodes(b); }
 
 Status GroupDecoder::DecodeDictionary(size_t c, const BlockMeta& m, ColumnBlock* out) {
   if (m.dictionary.empty()) return Status::Corruption(What(c, "dictionary frame is missing"));
@@ -225,13 +284,22 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
   }
   // The rows holding a value, in order: every row, or the bitmap's set bits. Sized from the
   // footer and filled by index — this loop runs for every row of every block a query reads.
+  // Blocks with every row present (most) skip the list where the rows are the indexes
+  // (dictionary codes); the other encodings have it filled by fill_present_rows().
   if (m->present > rows) return Status::Corruption(What(c, "presence disagrees with the footer"));
-  std::vector<uint32_t> present_rows(m->present);
-  if (presence == kAllPresent) {
+  const bool all_present = presence == kAllPresent;
+  std::vector<uint32_t> present_rows;
+  auto fill_present_rows = [&] {
+    if (all_present && present_rows.size() != rows) {
+      present_rows.resize(rows);
+      std::iota(present_rows.begin(), present_rows.end(), 0u);
+    }
+  };
+  if (all_present) {
     if (m->present != rows)
       return Status::Corruption(What(c, "presence disagrees with the footer"));
-    std::iota(present_rows.begin(), present_rows.end(), 0u);
   } else {
+    present_rows.resize(m->present);
     size_t k = 0;
     const uint8_t* flags = out->present.data();
     for (uint32_t r = 0; r < rows; ++r) {
@@ -244,44 +312,57 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       return Status::Corruption(What(c, "presence disagrees with the footer"));
     }
   }
-  size_t np = present_rows.size();
+  const size_t np = all_present ? rows : present_rows.size();
 
   switch (m->encoding) {
     case BlockEncoding::kDict: {
       if (!codes_only) RETURN_IF_ERROR(DecodeDictionary(c, *m, out));
       uint32_t n = m->dictionary_size;
-      out->codes.assign(rows, ColumnBlock::kAbsentCode);
       if (n == 0 && np > 0) return Status::Corruption(What(c, "empty dictionary"));
+      // Codes land at the i-th present row: row i itself when every row is present.
+      if (all_present) {
+        out->codes.resize(rows);
+      } else {
+        out->codes.assign(rows, ColumnBlock::kAbsentCode);
+      }
+      uint32_t* const codes = out->codes.data();
+      const uint32_t* const at = all_present ? nullptr : present_rows.data();
       if (n == 1) {
-        for (uint32_t r : present_rows) out->codes[r] = 0;
+        for (size_t i = 0; i < np; ++i) codes[at ? at[i] : i] = 0;
       } else if (n <= kByteCodeMaxEntries) {
         std::string_view bytes = in.Raw(np);
         if (!in.ok()) return Status::Corruption(What(c, "codes are truncated"));
+        uint32_t max_code = 0;
         for (size_t i = 0; i < np; ++i) {
           uint32_t code = static_cast<uint8_t>(bytes[i]);
-          if (code >= n) return Status::Corruption(What(c, "dictionary code out of range"));
-          out->codes[present_rows[i]] = code;
+          max_code = std::max(max_code, code);
+          codes[at ? at[i] : i] = code;
+        }
+        if (np > 0 && max_code >= n) {
+          return Status::Corruption(What(c, "dictionary code out of range"));
+        }
+      } else if (part_.format_version() >= 2) {
+        // 16-bit codes (part format 2).
+        std::string_view bytes = in.Raw(np * 2);
+        if (!in.ok()) return Status::Corruption(What(c, "codes are truncated"));
+        const unsigned char* b = reinterpret_cast<const unsigned char*>(bytes.data());
+        uint32_t max_code = 0;
+        for (size_t i = 0; i < np; ++i) {
+          uint32_t code = b[2 * i] | (uint32_t{b[2 * i + 1]} << 8);
+          max_code = std::max(max_code, code);
+          codes[at ? at[i] : i] = code;
+        }
+        if (np > 0 && max_code >= n) {
+          return Status::Corruption(What(c, "dictionary code out of range"));
         }
       } else {
-        // Varint codes, decoded with a local cursor: this loop is most of a filtered query's
-        // cost on a large dictionary (source addresses), so no call and no state per code.
-        const char* p = in.position();
-        const char* const end = p + in.remaining();
-        for (uint32_t r : present_rows) {
-          uint64_t code;
-          if (end - p >= 3 && static_cast<uint8_t>(p[0]) < 0x80) {
-            code = static_cast<uint8_t>(p[0]);
-            p += 1;
-          } else if (end - p >= 3 && static_cast<uint8_t>(p[1]) < 0x80) {
-            code =
-                (static_cast<uint8_t>(p[0]) & 0x7fu) | (uint64_t{static_cast<uint8_t>(p[1])} << 7);
-            p += 2;
-          } else {
-            p = DecodeVarint(p, end, &code);
-            if (p == nullptr) return Status::Corruption(What(c, "codes are truncated"));
-          }
-          if (code >= n) return Status::Corruption(What(c, "dictionary code out of range"));
-          out->codes[r] = static_cast<uint32_t>(code);
+        uint64_t max_code = 0;
+        const char* p = DecodeCodes(
+            in.position(), in.position() + in.remaining(), np, &max_code,
+            [&](size_t i, uint64_t code) { codes[at ? at[i] : i] = static_cast<uint32_t>(code); });
+        if (p == nullptr) return Status::Corruption(What(c, "codes are truncated"));
+        if (np > 0 && max_code >= n) {
+          return Status::Corruption(What(c, "dictionary code out of range"));
         }
         in.Raw(static_cast<size_t>(p - in.position()));
       }
@@ -306,27 +387,37 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       if (m->key_column < 0) return Status::Corruption(What(c, "dependent block without key"));
       ASSIGN_OR_RETURN(const ColumnBlock* key, GetCodes(static_cast<size_t>(m->key_column)));
       uint64_t nmap = in.BoundedVarint(in.remaining());
-      std::vector<uint32_t> map(nmap);
-      for (uint32_t& v : map) {
-        uint64_t x = in.Varint();
-        if (x > m->dictionary_size) return Status::Corruption(What(c, "dependent code"));
-        v = x == 0 ? ColumnBlock::kAbsentCode : static_cast<uint32_t>(x - 1);
-      }
       if (!in.ok() || nmap == 0) return Status::Corruption(What(c, "dependent map truncated"));
-      out->codes.assign(rows, ColumnBlock::kAbsentCode);
+      std::vector<uint32_t> map(nmap);
+      uint64_t max_entry = 0;
+      const char* p = DecodeCodes(in.position(), in.position() + in.remaining(), nmap, &max_entry,
+                                  [&](size_t i, uint64_t x) {
+                                    map[i] = static_cast<uint32_t>(x) - 1;  // 0: kAbsentCode
+                                  });
+      if (p == nullptr) return Status::Corruption(What(c, "dependent map truncated"));
+      if (max_entry > m->dictionary_size) return Status::Corruption(What(c, "dependent code"));
+      in.Raw(static_cast<size_t>(p - in.position()));
+      out->codes.resize(rows);
+      uint32_t* const codes = out->codes.data();
+      const uint8_t* const present = out->present.data();
+      const uint32_t* const key_codes = key->codes.empty() ? nullptr : key->codes.data();
+      // Checks are gathered over the loop (damage is rare; the loop runs for every row).
+      bool beyond = false, disagrees = false;
       for (size_t r = 0; r < rows; ++r) {
-        uint32_t kc = key->codes.empty() ? ColumnBlock::kAbsentCode : key->codes[r];
+        uint32_t kc = key_codes ? key_codes[r] : ColumnBlock::kAbsentCode;
         size_t slot = kc == ColumnBlock::kAbsentCode ? nmap - 1 : kc;
-        if (slot >= nmap) return Status::Corruption(What(c, "key code beyond the dependent map"));
-        out->codes[r] = map[slot];
-        if ((map[slot] != ColumnBlock::kAbsentCode) != (out->present[r] != 0)) {
-          return Status::Corruption(What(c, "dependent presence disagrees"));
-        }
+        beyond |= slot >= nmap;
+        uint32_t v = map[slot < nmap ? slot : 0];
+        codes[r] = v;
+        disagrees |= (v != ColumnBlock::kAbsentCode) != (present[r] != 0);
       }
+      if (beyond) return Status::Corruption(What(c, "key code beyond the dependent map"));
+      if (disagrees) return Status::Corruption(What(c, "dependent presence disagrees"));
       if (!codes_only) ExpandCodes(out);
       break;
     }
     case BlockEncoding::kInt: {
+      fill_present_rows();
       std::vector<int64_t> values(np);
       RETURN_IF_ERROR(DecodeInts(&in, np, values.data()));
       out->ints.assign(rows, 0);
@@ -334,6 +425,7 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       break;
     }
     case BlockEncoding::kFloat: {
+      fill_present_rows();
       out->floats.assign(rows, 0);
       std::string_view bytes = in.Raw(np * 8);
       if (!in.ok()) return Status::Corruption(What(c, "float block truncated"));
@@ -342,6 +434,7 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       break;
     }
     case BlockEncoding::kPlain: {
+      fill_present_rows();
       std::vector<uint64_t> lengths(np);
       uint64_t total = 0;
       for (uint64_t& l : lengths) {
@@ -361,6 +454,7 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       break;
     }
     case BlockEncoding::kTemplate: {
+      fill_present_rows();
       std::string dict_raw;
       if (m->dictionary.empty()) return Status::Corruption(What(c, "template dictionary missing"));
       RETURN_IF_ERROR(part_.ReadFrame(m->dictionary, What(c, "templates"), &dict_raw));
@@ -395,7 +489,201 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
   return Status::OK();
 }
 
-}  // namespace
+Result<const GroupDecoder::DependentMap*> GroupDecoder::ReadDependentMap(size_t c) {
+  if (dependent_maps_.empty()) dependent_maps_.resize(part_.column_count());
+  if (dependent_maps_[c]) return dependent_maps_[c].get();
+  const BlockMeta* m = part_.block(c, group_);
+  if (m == nullptr || m->encoding != BlockEncoding::kDependent || m->key_column < 0 ||
+      static_cast<size_t>(m->key_column) >= part_.column_count()) {
+    return Status::InvalidArgument(What(c, "is not a dependent block"));
+  }
+  auto made = std::make_unique<DependentMap>();
+  made->key = static_cast<size_t>(m->key_column);
+  size_t* key = &made->key;
+  std::vector<uint32_t>* map = &made->map;
+  std::string raw;
+  RETURN_IF_ERROR(part_.ReadFrame(m->data, What(c, "data"), &raw));
+  ByteReader in(raw);
+  if (in.Byte() == kPresenceBitmap) in.Raw((part_.group(group_).rows + 7) / 8);
+  uint64_t nmap = in.BoundedVarint(in.remaining());
+  // One entry per key code plus one: key codes (checked against the key's dictionary when
+  // decoded) then index it without a check per row.
+  const BlockMeta* km = part_.block(*key, group_);
+  uint64_t expected = (km != nullptr ? km->dictionary_size : 0) + 1;
+  if (!in.ok() || nmap != expected) {
+    return Status::Corruption(What(c, "dependent map does not match its key"));
+  }
+  map->resize(nmap);
+  uint64_t max_entry = 0;
+  const char* p = DecodeCodes(in.position(), in.position() + in.remaining(), nmap, &max_entry,
+                              [&](size_t i, uint64_t x) {
+                                (*map)[i] = static_cast<uint32_t>(x) - 1;  // 0: absent
+                              });
+  if (p == nullptr) return Status::Corruption(What(c, "dependent map truncated"));
+  if (max_entry > m->dictionary_size) return Status::Corruption(What(c, "dependent code"));
+  if (p != in.position() + in.remaining()) {
+    return Status::Corruption(What(c, "data frame has trailing bytes"));
+  }
+  dependent_maps_[c] = std::move(made);
+  return dependent_maps_[c].get();
+}
+
+Result<GroupReader::Dependent> GroupDecoder::ReadDependent(size_t c) {
+  GroupReader::Dependent out;
+  ASSIGN_OR_RETURN(const DependentMap* first, ReadDependentMap(c));
+  out.by_key_code = first->map;
+  size_t key = first->key;
+  // A key that is itself a function of another column (country of city of address), or its
+  // copy: the maps compose, down to a column with codes of its own.
+  for (int hops = 0;; ++hops) {
+    const BlockMeta* km = part_.block(key, group_);
+    if (km == nullptr || hops > 64) break;
+    if (km->encoding == BlockEncoding::kSameAs) {
+      if (km->key_column < 0 || static_cast<size_t>(km->key_column) >= part_.column_count()) {
+        return Status::Corruption(What(key, "same-as block without key"));
+      }
+      const BlockMeta* next = part_.block(static_cast<size_t>(km->key_column), group_);
+      if (next == nullptr || next->dictionary_size != km->dictionary_size) break;
+      key = static_cast<size_t>(km->key_column);
+      continue;
+    }
+    if (km->encoding != BlockEncoding::kDependent) break;
+    ASSIGN_OR_RETURN(const DependentMap* key_dependent, ReadDependentMap(key));
+    const std::vector<uint32_t>& key_map = key_dependent->map;
+    // by_key_code has key dictionary size + 1 entries; key_map's entries are key codes
+    // (below that size) or kAbsentCode, which takes the last entry.
+    const uint32_t last = static_cast<uint32_t>(out.by_key_code.size() - 1);
+    std::vector<uint32_t> composed(key_map.size());
+    for (size_t k = 0; k < key_map.size(); ++k) {
+      composed[k] = out.by_key_code[std::min(key_map[k], last)];
+    }
+    out.by_key_code = std::move(composed);
+    key = key_dependent->key;
+  }
+  ASSIGN_OR_RETURN(out.key, GetCodes(key));
+  return out;
+}
+
+Result<const DictionaryTexts*> GroupDecoder::Texts(size_t c) {
+  if (texts_.empty()) texts_.resize(part_.column_count());
+  if (texts_[c]) return texts_[c].get();
+  size_t asked = c;
+  const BlockMeta* m = part_.block(c, group_);
+  for (int hops = 0; m != nullptr && m->encoding == BlockEncoding::kSameAs; ++hops) {
+    if (hops > 64 || m->key_column < 0 ||
+        static_cast<size_t>(m->key_column) >= part_.column_count()) {
+      return Status::Corruption(What(asked, "bad same-as chain"));
+    }
+    c = static_cast<size_t>(m->key_column);
+    m = part_.block(c, group_);
+  }
+  ColumnType type = part_.column(c).key.type;
+  if (m == nullptr || m->dictionary.empty() ||
+      (type != ColumnType::kString && type != ColumnType::kValue) ||
+      (m->encoding != BlockEncoding::kDict && m->encoding != BlockEncoding::kDependent)) {
+    return Status::InvalidArgument(What(asked, "has no string dictionary"));
+  }
+  auto t = std::make_unique<DictionaryTexts>();
+  RETURN_IF_ERROR(part_.ReadFrame(m->dictionary, What(c, "dictionary"), &t->raw_));
+  ByteReader in(t->raw_);
+  uint8_t form = in.Byte();
+  uint64_t n = in.BoundedVarint(std::min<uint64_t>(in.remaining(), UINT32_MAX));
+  if (!in.ok() || form != static_cast<uint8_t>(m->form) || n != m->dictionary_size) {
+    return Status::Corruption(What(c, "dictionary header does not match the block metadata"));
+  }
+  t->form_ = m->form;
+  auto offset = [&] { return static_cast<uint32_t>(in.position() - t->raw_.data()); };
+  switch (m->form) {
+    case ValueForm::kBytes:
+      t->entries_.resize(n);
+      for (auto& e : t->entries_) {
+        uint64_t len = in.BoundedVarint(in.remaining());
+        e.offset = offset();
+        e.size = static_cast<uint32_t>(len);
+        in.Raw(len);
+      }
+      break;
+    case ValueForm::kDecimal:
+      t->decimals_.resize(n);
+      for (int64_t& v : t->decimals_) v = in.ZigZagVarint();
+      break;
+    case ValueForm::kIp: {
+      std::string_view v6 = in.Raw((n + 7) / 8);
+      if (!in.ok()) break;
+      t->entries_.resize(n);
+      for (uint64_t i = 0; i < n && in.ok(); ++i) {
+        auto& e = t->entries_[i];
+        e.size = (static_cast<uint8_t>(v6[i / 8]) >> (i % 8)) & 1 ? 16 : 4;
+        e.offset = offset();
+        in.Raw(e.size);
+      }
+      break;
+    }
+    default:
+      return Status::Corruption(What(c, "string dictionary of a non-text form"));
+  }
+  t->counts_.resize(n);
+  for (uint64_t& count : t->counts_) count = in.Varint();
+  if (!in.ok() || !in.empty()) return Status::Corruption(What(c, "dictionary frame is malformed"));
+  texts_[asked] = std::move(t);
+  return texts_[asked].get();
+}
+
+void DictionaryTexts::AppendText(uint32_t i, std::string* out) const {
+  switch (form_) {
+    case ValueForm::kDecimal:
+      AppendDecimal(decimals_[i], out);
+      return;
+    case ValueForm::kIp: {
+      IpBytes ip;
+      const Entry& e = entries_[i];
+      if (e.size == 16) {
+        std::memcpy(ip.bytes, raw_.data() + e.offset, 16);
+      } else {
+        ip.bytes[10] = ip.bytes[11] = 0xff;
+        std::memcpy(ip.bytes + 12, raw_.data() + e.offset, 4);
+      }
+      AppendIpText(ip, out);
+      return;
+    }
+    default:
+      out->append(raw_, entries_[i].offset, entries_[i].size);
+      return;
+  }
+}
+
+GroupReader::GroupReader(const Part& part, size_t group)
+    : part_(part), decoder_(std::make_unique<GroupDecoder>(part, group)) {}
+
+GroupReader::~GroupReader() = default;
+
+Result<const ColumnBlock*> GroupReader::Block(size_t c) {
+  if (c >= part_.column_count()) return Status::InvalidArgument("GroupReader: no such column");
+  auto b = decoder_->Get(c);
+  if (!b.ok()) return part_.Report(b.status());
+  return b;
+}
+
+Result<GroupReader::Dependent> GroupReader::ReadDependent(size_t c) {
+  if (c >= part_.column_count()) return Status::InvalidArgument("GroupReader: no such column");
+  auto d = decoder_->ReadDependent(c);
+  if (!d.ok()) return part_.Report(d.status());
+  return d;
+}
+
+Result<const ColumnBlock*> GroupReader::Codes(size_t c) {
+  if (c >= part_.column_count()) return Status::InvalidArgument("GroupReader: no such column");
+  auto b = decoder_->GetCodes(c);
+  if (!b.ok()) return part_.Report(b.status());
+  return b;
+}
+
+Result<const DictionaryTexts*> GroupReader::Texts(size_t c) {
+  if (c >= part_.column_count()) return Status::InvalidArgument("GroupReader: no such column");
+  auto t = decoder_->Texts(c);
+  if (!t.ok()) return part_.Report(t.status());
+  return t;
+}
 
 Result<std::shared_ptr<const Part>> Part::OpenFile(const std::string& path,
                                                    CorruptionListener listener) {
@@ -438,9 +726,11 @@ Status Part::Load() {
     return Status::Corruption(path_ + ": header checksum mismatch");
   }
   uint32_t version = LoadFixed32(header.data() + 8);
-  if (version != kPartVersion) {
+  if (version < kOldestPartVersion || version > kPartVersion) {
     return Status::InvalidArgument(path_ + ": part format version " + std::to_string(version) +
-                                   " is not one this build reads (" + std::to_string(kPartVersion) +
+                                   " is not one this build reads (" +
+                                   std::to_string(kOldestPartVersion) + " to " +
+                                   std::to_string(kPartVersion) +
                                    "): run the perimeter version that wrote it, or move the "
                                    "store aside");
   }
@@ -456,7 +746,8 @@ Status Part::Load() {
   }
   std::string footer;
   RETURN_IF_ERROR(ReadFrame({footer_offset_, footer_size}, path_ + ": footer", &footer));
-  Status s = DecodePartMeta(footer, &meta_);
+  version_ = version;
+  Status s = DecodePartMeta(footer, version, &meta_);
   if (!s.ok()) return Status::Corruption(path_ + ": " + s.message());
   return Status::OK();
 }
@@ -699,6 +990,26 @@ Result<bool> Part::VisitDictionaryText(
   return true;
 }
 
+Result<bool> Part::MergeDistinctSketch(size_t c, HyperLogLog* out) const {
+  if (c >= column_count()) return Status::InvalidArgument("MergeDistinctSketch: no such column");
+  const FrameRef& ref = column(c).distinct_sketch;
+  if (ref.empty()) return false;
+  std::string what = path_ + ": column " + column(c).name + " distinct sketch";
+  std::string raw;
+  RETURN_IF_ERROR(ReadFrame(ref, what, &raw));
+  if (raw.size() != 1 + HyperLogLog::kRegisters || raw[0] != static_cast<char>(kSketchPrecision)) {
+    return Report(Status::Corruption(what + ": wrong size or precision"));
+  }
+  const uint8_t* registers = reinterpret_cast<const uint8_t*>(raw.data() + 1);
+  // A register past the largest rank would index past the estimator's histogram.
+  if (*std::max_element(registers, registers + HyperLogLog::kRegisters) >
+      HyperLogLog::kMaxRegister) {
+    return Report(Status::Corruption(what + ": register out of range"));
+  }
+  out->MergeRegisters(registers);
+  return true;
+}
+
 Result<bool> Part::MayContainToken(size_t c, size_t g, std::string_view token) const {
   if (c >= column_count() || g >= group_count()) {
     return Status::InvalidArgument("MayContainToken: column or group out of range");
@@ -795,6 +1106,11 @@ Status Part::ReadEvents(std::span<const uint64_t> rows, std::vector<Event>* out)
 
 Status Part::Verify() const {
   std::string raw;
+  for (size_t c = 0; c < column_count(); ++c) {
+    if (column(c).distinct_sketch.empty()) continue;
+    HyperLogLog scratch;
+    RETURN_IF_ERROR(MergeDistinctSketch(c, &scratch).status());
+  }
   for (size_t c = 0; c < column_count(); ++c) {
     for (size_t g = 0; g < group_count(); ++g) {
       const BlockMeta* m = block(c, g);

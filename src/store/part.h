@@ -11,6 +11,7 @@
 //     MayContainToken(c, g, token) lets free-text search skip the block;
 //     ReadBlocks({c1, c2}, g) decodes columns into typed vectors (column_block.h);
 //   ReadEvents(rows) returns whole events for hits (row = group(g).first_row + row in group).
+// MergeDistinctSketch(c) answers a distinct count over a whole part without reading a block.
 // Columns are found by dotted name (FindColumns: one per type the field had). A group's rows
 // are in @timestamp order; a part holds one UTC day. Blocks of a group wholly inside a query's
 // time range can be answered from group(g).minute_counts and ReadDictionary counts alone.
@@ -28,10 +29,13 @@
 #include "core/status.h"
 #include "store/column_block.h"
 #include "store/file_system.h"
+#include "store/hyper_log_log.h"
 #include "store/part_meta.h"
 #include "store/row_set.h"
 
 namespace perimeter::store {
+
+class GroupDecoder;  // part.cc
 
 class Part {
  public:
@@ -55,6 +59,8 @@ class Part {
   int64_t min_ts() const { return meta_.min_ts; }
   int64_t max_ts() const { return meta_.max_ts; }
   uint64_t size_bytes() const { return size_; }
+  // The part format version the file was written in (part_format.h).
+  uint32_t format_version() const { return version_; }
   bool in_memory() const { return file_ == nullptr; }
   // The file path, or a name for in-memory parts.
   const std::string& path() const { return path_; }
@@ -85,6 +91,9 @@ class Part {
   Result<bool> VisitDictionaryText(
       size_t c, size_t g, size_t limit,
       const std::function<void(std::string_view text, uint64_t count)>& fn) const;
+  // Merges the distinct sketch of string column `c` over the whole part (part_format.h) into
+  // `out`; false (nothing merged) when the part has none for the column.
+  Result<bool> MergeDistinctSketch(size_t c, HyperLogLog* out) const;
   // False when the block of string column `c` certainly lacks `token` (see token_filter.h);
   // true without a filter.
   Result<bool> MayContainToken(size_t c, size_t g, std::string_view token) const;
@@ -110,8 +119,45 @@ class Part {
   std::string path_;
   uint64_t size_ = 0;
   uint64_t footer_offset_ = 0;
+  uint32_t version_ = 0;
   PartMeta meta_;
   CorruptionListener listener_;
+};
+
+// Decodes blocks of one row group of a part, each at most once, sharing across calls what
+// columns depend on (a dependent column's key codes, which the key's own block then reuses) —
+// for a query reading several columns of a group. The part must outlive it. One thread.
+class GroupReader {
+ public:
+  GroupReader(const Part& part, size_t group);
+  ~GroupReader();
+  GroupReader(const GroupReader&) = delete;
+  GroupReader& operator=(const GroupReader&) = delete;
+
+  // Column `c` decoded, as Part::ReadBlock gives it; valid while the reader lives.
+  Result<const ColumnBlock*> Block(size_t c);
+
+  // A dependent block (BlockEncoding::kDependent) without a code per row: the block (presence
+  // and codes only) of the column it is ultimately a function of (through dependent and
+  // same-as keys: country of city of address) and, per code of that key, this column's code
+  // (kAbsentCode: none); the last entry is for rows without a key. What a filter on the column
+  // needs: it decides each key code once.
+  struct Dependent {
+    const ColumnBlock* key = nullptr;
+    std::vector<uint32_t> by_key_code;  // key dictionary size + 1 entries
+  };
+  Result<Dependent> ReadDependent(size_t c);
+
+  // Presence and dictionary codes of a dict, dependent or same-as block, without its dictionary.
+  Result<const ColumnBlock*> Codes(size_t c);
+  // The dictionary those codes index, as text rendered on demand (value blobs for value
+  // columns) with its counts: string and value columns with a dict, dependent or same-as block
+  // only (InvalidArgument for others).
+  Result<const DictionaryTexts*> Texts(size_t c);
+
+ private:
+  const Part& part_;
+  std::unique_ptr<GroupDecoder> decoder_;
 };
 
 }  // namespace perimeter::store

@@ -3,7 +3,8 @@
 //
 //   header   magic "PRMTPART" 8 · version u32 · low 32 bits of XXH3 of the previous 12 (u32)
 //   frames   column blocks, dictionaries, token filters
-//   footer   a frame: the metadata (ids, row groups, columns, block metadata)
+//   footer   a frame: the metadata (ids, row groups, columns, block metadata; from version 2
+//            a distinct sketch per column)
 //   trailer  footer offset u64 · footer size u64 · magic "PRMTPEND" 8 · XXH3 of previous 24 u64
 //
 // Frame: codec u8 (0 raw, 1 zstd) · raw size u32 · body · XXH3 of everything before it (u64).
@@ -17,7 +18,12 @@ namespace perimeter::store {
 
 constexpr std::string_view kPartMagic = "PRMTPART";
 constexpr std::string_view kPartTrailerMagic = "PRMTPEND";
-constexpr uint32_t kPartVersion = 1;
+// Version 2 adds the distinct sketches (the footer's last section and their frames) and writes
+// codes into dictionaries of more than kByteCodeMaxEntries entries as 16-bit little-endian
+// integers (version 1: varints); version 1 parts are still read (no sketches: distinct counts
+// take the per-block path).
+constexpr uint32_t kPartVersion = 2;
+constexpr uint32_t kOldestPartVersion = 1;
 constexpr size_t kPartHeaderBytes = 16;
 constexpr size_t kPartTrailerBytes = 32;
 
@@ -45,7 +51,7 @@ enum class BlockEncoding : uint8_t {
 };
 constexpr uint8_t kMaxBlockEncoding = 6;
 // Dictionaries this small code each row in one byte (zstd's entropy coder then does the rest);
-// larger ones use varints.
+// larger ones 16 bits (varints in format version 1).
 constexpr size_t kByteCodeMaxEntries = 256;
 
 // How dictionary entries (and decimal/IP string blocks) are written.
@@ -72,6 +78,16 @@ constexpr char kTemplateColumn = '\2';
 
 // Longest digit run one number slot takes: 18 digits always fit an int64.
 constexpr size_t kMaxSlotDigits = 18;
+
+// Distinct sketch of a string column over the whole part: a HyperLogLog (hyper_log_log.h) of
+// XXH3-64 of the byte 's' followed by each distinct value's text — the hash the `cardinality`
+// aggregation gives a string (query/bucket_key.h) — so a part wholly inside a query answers a
+// distinct count by merging registers instead of hashing every dictionary. Frame body:
+// precision u8 (kSketchPrecision), then 2^precision register bytes. Written only for columns
+// whose values repeat enough in every row group to be dictionary candidates (their distinct
+// values are at hand; a message column's are not) and with more distinct values than
+// HyperLogLog::kExactLimit: below that the per-block path is cheap and its count exact.
+constexpr uint8_t kSketchPrecision = 14;
 
 // Token filter: bits per distinct token and probes per token (about 1% false positives).
 constexpr size_t kBloomBitsPerToken = 10;

@@ -35,7 +35,7 @@ void PutDouble(std::string* out, double d) {
 
 }  // namespace
 
-std::string EncodePartMeta(const PartMeta& m) {
+std::string EncodePartMeta(const PartMeta& m, uint32_t version) {
   std::string out;
   PutVarint(&out, m.part_id);
   PutZigZag(&out, m.day);
@@ -91,10 +91,14 @@ std::string EncodePartMeta(const PartMeta& m) {
       }
     }
   }
+  // Version 2: the distinct sketches, one frame reference per column (0 0 = none).
+  if (version >= 2) {
+    for (const ColumnMeta& c : m.columns) PutFrameRef(&out, c.distinct_sketch);
+  }
   return out;
 }
 
-Status DecodePartMeta(std::string_view bytes, PartMeta* m) {
+Status DecodePartMeta(std::string_view bytes, uint32_t version, PartMeta* m) {
   ByteReader in(bytes);
   m->part_id = in.Varint();
   m->day = in.ZigZagVarint();
@@ -176,6 +180,9 @@ Status DecodePartMeta(std::string_view bytes, PartMeta* m) {
         }
       }
     }
+  }
+  if (version >= 2) {
+    for (ColumnMeta& c : m->columns) c.distinct_sketch = GetFrameRef(&in);
   }
   if (!in.ok()) return Status::Corruption("part footer is truncated");
   if (!in.empty()) return Status::Corruption("part footer has trailing bytes");

@@ -54,6 +54,7 @@ struct ColumnMeta {
   ColumnKey key;
   std::string name;                              // dotted
   std::vector<std::optional<BlockMeta>> blocks;  // one per row group; nullopt = absent
+  FrameRef distinct_sketch;                      // over the whole part (part_format.h); or none
 };
 
 struct PartMeta {
@@ -68,8 +69,10 @@ struct PartMeta {
   std::vector<ColumnMeta> columns;
 };
 
-std::string EncodePartMeta(const PartMeta& meta);
-Status DecodePartMeta(std::string_view bytes, PartMeta* meta);
+// The footer as kPartVersion writes it; decoding takes the version of the file (a version 1
+// footer has no sketch section).
+std::string EncodePartMeta(const PartMeta& meta, uint32_t version = kPartVersion);
+Status DecodePartMeta(std::string_view bytes, uint32_t version, PartMeta* meta);
 
 // "2024-05-03" for a day number, and back (nullopt when malformed).
 std::string DayName(int64_t day);

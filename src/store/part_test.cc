@@ -1,11 +1,14 @@
 #include "store/part.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "store/byte_coding.h"
 #include "store/part_writer.h"
@@ -272,12 +275,161 @@ TEST(PartFile, FlippedByteIsCorruptionAndOtherColumnsStillRead) {
   EXPECT_FALSE((*part)->Verify().ok());
 }
 
+// Events from up to `distinct` source addresses, skewed as scanners are (half the rows from 50
+// of them), a country of four values and a message unique to each row.
+std::vector<Event> SourceEvents(size_t rows, uint64_t distinct) {
+  RandomEvents gen(35);
+  std::vector<Event> events;
+  for (size_t i = 0; i < rows; ++i) {
+    Event e;
+    e.set_timestamp(Timestamp::FromSeconds(static_cast<int64_t>(i)));
+    uint64_t k = gen.Uniform(2) ? gen.Uniform(50) : gen.Uniform(distinct);
+    std::string ip = "10." + std::to_string(k >> 16) + "." + std::to_string((k >> 8) & 255) + "." +
+                     std::to_string(k & 255);
+    e.SetTop("src_ip", ip);
+    Object geo;
+    geo.Set("ip", ip);
+    geo.Set("country_code2", std::vector<std::string>{"CN", "US", "RU", "NL"}[k % 4]);
+    e.SetTop("geoip", std::move(geo));
+    e.SetTop("message", "line " + std::to_string(i) + " from " + ip);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+HyperLogLog ReferenceSketch(const std::vector<Event>& events, const std::string& field) {
+  HyperLogLog h;
+  for (const Event& e : events) {
+    const Value* v = e.fields().Find(field);
+    if (v == nullptr) continue;
+    std::string key = "s" + v->as_string();
+    h.Add(XXH3_64bits(key.data(), key.size()));
+  }
+  return h;
+}
+
+TEST(Part, DistinctSketchesHoldTheStringColumnsValuesOverThePart) {
+  std::vector<Event> events = SourceEvents(150'000, 30'000);
+  auto part = WriteInMemory(events);
+  ASSERT_GT(part->group_count(), 2u);
+  int src = part->FindColumn("src_ip", ColumnType::kString);
+  int geo_ip = part->FindColumn("geoip.ip", ColumnType::kString);
+  int country = part->FindColumn("geoip.country_code2", ColumnType::kString);
+  int message = part->FindColumn("message", ColumnType::kString);
+  ASSERT_GE(src, 0);
+  ASSERT_GE(geo_ip, 0);
+  HyperLogLog got;
+  auto merged = part->MergeDistinctSketch(static_cast<size_t>(src), &got);
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  ASSERT_TRUE(*merged);
+  HyperLogLog want = ReferenceSketch(events, "src_ip");
+  EXPECT_EQ(got.Registers(), want.Registers());
+  std::set<std::string> distinct;
+  for (const Event& e : events) distinct.insert(e.fields().Find("src_ip")->as_string());
+  double n = static_cast<double>(distinct.size());
+  EXPECT_LT(std::fabs(static_cast<double>(got.Estimate()) - n) / n, 0.02) << got.Estimate();
+  // geoip.ip holds the same values: one frame serves both.
+  EXPECT_EQ(part->column(static_cast<size_t>(geo_ip)).distinct_sketch.offset,
+            part->column(static_cast<size_t>(src)).distinct_sketch.offset);
+  // Few values (the per-block path is exact and cheap) or none at hand (messages): no sketch.
+  HyperLogLog none;
+  EXPECT_FALSE(*part->MergeDistinctSketch(static_cast<size_t>(country), &none));
+  EXPECT_FALSE(*part->MergeDistinctSketch(static_cast<size_t>(message), &none));
+  EXPECT_TRUE(part->Verify().ok());
+}
+
+TEST(Part, VersionOnePartsHaveNoSketchesAndReadTheSame) {
+  std::vector<Event> events = SourceEvents(70'000, 5'000);
+  RowSet rows;
+  for (const Event& e : events) rows.AppendEvent(e);
+  rows.Seal();
+  PartWriterOptions options;
+  options.version = 1;
+  PartWriter writer(options, nullptr);
+  const RowSet* sets[] = {&rows};
+  ASSERT_TRUE(WriteRows(&writer, sets).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  auto part = Part::FromBytes(writer.TakeBytes(), "v1");
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  for (size_t c = 0; c < (*part)->column_count(); ++c) {
+    EXPECT_TRUE((*part)->column(c).distinct_sketch.empty());
+  }
+  std::vector<uint64_t> all(events.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<Event> got;
+  ASSERT_TRUE((*part)->ReadEvents(all, &got).ok());
+  for (size_t i = 0; i < events.size(); ++i) ASSERT_TRUE(ExactEqual(events[i], got[i])) << i;
+}
+
+// A column that is a function of another that is a function of a third (country of city of
+// address), some rows without them: the composed map gives every row its code.
+TEST(Part, DependentChainsComposeToTheRootKey) {
+  RandomEvents gen(36);
+  std::vector<Event> events;
+  for (int i = 0; i < 20'000; ++i) {
+    Event e;
+    e.set_timestamp(Timestamp::FromSeconds(i));
+    uint64_t k = gen.Uniform(300);
+    if (gen.Uniform(10) != 0) {
+      e.SetTop("ip", "10.0." + std::to_string(k / 256) + "." + std::to_string(k % 256));
+      e.SetTop("city", "city " + std::to_string(k % 40));
+      if (k % 40 != 3) e.SetTop("country", "country " + std::to_string(k % 40 % 7));
+    }
+    events.push_back(std::move(e));
+  }
+  auto part = WriteInMemory(events);
+  int country = part->FindColumn("country", ColumnType::kString);
+  ASSERT_GE(country, 0);
+  const BlockMeta* m = part->block(static_cast<size_t>(country), 0);
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->encoding, BlockEncoding::kDependent);
+  GroupReader reader(*part, 0);
+  auto dep = reader.ReadDependent(static_cast<size_t>(country));
+  ASSERT_TRUE(dep.ok()) << dep.status().ToString();
+  auto block = part->ReadBlock(static_cast<size_t>(country), 0);
+  ASSERT_TRUE(block.ok());
+  const uint32_t last = static_cast<uint32_t>(dep->by_key_code.size() - 1);
+  for (size_t r = 0; r < block->rows; ++r) {
+    uint32_t kc = dep->key->codes.empty() ? ColumnBlock::kAbsentCode : dep->key->codes[r];
+    ASSERT_EQ(dep->by_key_code[std::min(kc, last)], block->codes[r]) << r;
+  }
+}
+
+TEST(PartFile, DamagedSketchIsCorruption) {
+  std::vector<Event> events = SourceEvents(20'000, 5'000);
+  RowSet rows;
+  for (const Event& e : events) rows.AppendEvent(e);
+  rows.Seal();
+  PartWriter writer(PartWriterOptions{}, nullptr);
+  const RowSet* sets[] = {&rows};
+  ASSERT_TRUE(WriteRows(&writer, sets).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  std::string bytes = writer.TakeBytes();
+  int src = -1;
+  FrameRef ref;
+  {
+    auto part = Part::FromBytes(bytes, "intact");
+    ASSERT_TRUE(part.ok());
+    src = (*part)->FindColumn("src_ip", ColumnType::kString);
+    ref = (*part)->column(static_cast<size_t>(src)).distinct_sketch;
+  }
+  ASSERT_FALSE(ref.empty());
+  bytes[ref.offset + ref.size / 2] ^= 0x5a;
+  auto damaged = Part::FromBytes(bytes, "damaged");
+  ASSERT_TRUE(damaged.ok()) << "the footer is intact, so the part opens";
+  HyperLogLog h;
+  auto merged = (*damaged)->MergeDistinctSketch(static_cast<size_t>(src), &h);
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.status().code(), StatusCode::kCorruption);
+  EXPECT_FALSE((*damaged)->Verify().ok());
+}
+
 TEST(PartFile, UnknownVersionIsRefusedWithAClearError) {
   std::string path = ::testing::TempDir() + "/future.part";
   PartWriter writer(PartWriterOptions{}, nullptr);
   ASSERT_TRUE(writer.Finish().ok());
   std::string bytes = writer.TakeBytes();
-  bytes[8] = 2;  // version 2, with a header checksum that matches
+  bytes[8] = static_cast<char>(kPartVersion + 1);  // with a header checksum that matches
   std::string header = bytes.substr(0, 12);
   uint32_t sum = static_cast<uint32_t>(Checksum(header));
   std::memcpy(bytes.data() + 12, &sum, 4);
@@ -285,7 +437,8 @@ TEST(PartFile, UnknownVersionIsRefusedWithAClearError) {
   auto part = Part::OpenFile(path);
   ASSERT_FALSE(part.ok());
   EXPECT_EQ(part.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(part.status().message().find("version 2"), std::string::npos);
+  EXPECT_NE(part.status().message().find("version " + std::to_string(kPartVersion + 1)),
+            std::string::npos);
 }
 
 TEST(PartFile, TruncatedFilesAreCorruption) {

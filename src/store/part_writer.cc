@@ -1,5 +1,7 @@
 #include "store/part_writer.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 #include "store/byte_coding.h"
@@ -13,6 +15,7 @@ namespace {
 // Frames are handed to the file in chunks of this size: few write calls, bounded memory.
 constexpr size_t kWriteChunkBytes = 4 << 20;
 constexpr int64_t kNanosPerMinute = 60'000'000'000;
+static_assert(kSketchPrecision == HyperLogLog::kPrecision, "sketch frames hold the registers");
 
 int64_t MinuteOf(int64_t ns) {
   return ns >= 0 ? ns / kNanosPerMinute : -((-ns + kNanosPerMinute - 1) / kNanosPerMinute);
@@ -21,13 +24,15 @@ int64_t MinuteOf(int64_t ns) {
 }  // namespace
 
 PartWriter::PartWriter(PartWriterOptions options, WritableFile* file)
-    : options_(std::move(options)), file_(file), encoder_(options_.token_filters) {
+    : options_(std::move(options)),
+      file_(file),
+      encoder_(options_.token_filters, options_.version >= 2) {
   meta_.part_id = options_.part_id;
   meta_.day = options_.day;
   meta_.max_lsn = options_.max_lsn;
   meta_.replaces = options_.replaces;
   buffer_.append(kPartMagic);
-  PutFixed32(&buffer_, kPartVersion);
+  PutFixed32(&buffer_, options_.version);
   PutFixed32(&buffer_, static_cast<uint32_t>(Checksum(buffer_)));
 }
 
@@ -138,6 +143,7 @@ Status PartWriter::AddRowGroup(std::span<const RowSet* const> sets, std::span<co
   }
 
   encoder_.Encode(gathered_, n, written_, &buffer_, &blocks_);
+  AddToSketches();
   size_t gi = meta_.groups.size();
   for (ColumnMeta& c : meta_.columns) c.blocks.resize(gi + 1);
   for (EncodedBlock& b : blocks_) meta_.columns[b.part_column].blocks[gi] = std::move(b.meta);
@@ -153,12 +159,59 @@ Status PartWriter::AddRowGroup(std::span<const RowSet* const> sets, std::span<co
   return FlushBuffer(false);
 }
 
+void PartWriter::AddToSketches() {
+  if (options_.version < 2) return;
+  sketches_.resize(meta_.columns.size());
+  for (const GatheredColumn& g : gathered_) {
+    if (g.key->type != ColumnType::kString || g.present_count == 0) continue;
+    ColumnSketch& cs = sketches_[g.part_column];
+    if (!cs.usable) continue;
+    if (!g.analyzed) {
+      // Too many distinct values in this group to have them at hand (hashing every row of a
+      // message column would cost ingest more than the sketch saves queries).
+      cs.usable = false;
+      cs.sketch = HyperLogLog();
+      continue;
+    }
+    for (uint32_t row : g.first_row) {
+      key_scratch_.assign(1, 's');
+      key_scratch_.append(g.strings[row]);
+      cs.sketch.Add(XXH3_64bits(key_scratch_.data(), key_scratch_.size()));
+    }
+  }
+}
+
+void PartWriter::WriteSketches() {
+  std::string raw;
+  // Columns with the same values (geoip.ip = src_ip) share one frame.
+  std::vector<std::pair<const std::vector<uint8_t>*, FrameRef>> written;
+  for (size_t c = 0; c < sketches_.size(); ++c) {
+    ColumnSketch& cs = sketches_[c];
+    if (!cs.usable || cs.sketch.exact()) continue;
+    const std::vector<uint8_t>& registers = cs.sketch.Registers();
+    FrameRef ref;
+    for (const auto& [other, other_ref] : written) {
+      if (*other == registers) ref = other_ref;
+    }
+    if (ref.empty()) {
+      raw.assign(1, static_cast<char>(kSketchPrecision));
+      raw.append(reinterpret_cast<const char*>(registers.data()), registers.size());
+      ref.offset = written_ + buffer_.size();
+      AppendFrame(raw, &buffer_);
+      ref.size = written_ + buffer_.size() - ref.offset;
+      written.emplace_back(&registers, ref);
+    }
+    meta_.columns[c].distinct_sketch = ref;
+  }
+}
+
 Status PartWriter::Finish() {
   if (finished_) return Status::OK();
   finished_ = true;
   for (ColumnMeta& c : meta_.columns) c.blocks.resize(meta_.groups.size());
+  WriteSketches();
   uint64_t footer_offset = written_ + buffer_.size();
-  AppendFrame(EncodePartMeta(meta_), &buffer_);
+  AppendFrame(EncodePartMeta(meta_, options_.version), &buffer_);
   uint64_t footer_size = written_ + buffer_.size() - footer_offset;
   size_t trailer = buffer_.size();
   PutFixed64(&buffer_, footer_offset);

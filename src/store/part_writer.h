@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "store/file_system.h"
+#include "store/hyper_log_log.h"
 #include "store/part_meta.h"
 #include "store/row_group_encoder.h"
 #include "store/row_set.h"
@@ -25,6 +26,8 @@ struct PartWriterOptions {
   // String columns (dotted names) stored as message templates.
   std::vector<std::string> template_columns = {"message"};
   bool token_filters = true;
+  // The format version to write: kPartVersion; 1 (no distinct sketches) for compatibility tests.
+  uint32_t version = kPartVersion;
 };
 
 class PartWriter {
@@ -46,6 +49,17 @@ class PartWriter {
  private:
   Status FlushBuffer(bool force);
   uint32_t PartColumn(const ColumnKey& key);
+  // Adds the distinct values of this group's string columns to their part sketches.
+  void AddToSketches();
+  // Writes the sketch frames of the columns that have one (before the footer).
+  void WriteSketches();
+
+  // A string column's distinct values over the part, while every group stores it as a
+  // dictionary (`usable` false once one does not: its values are not at hand).
+  struct ColumnSketch {
+    bool usable = true;
+    HyperLogLog sketch;
+  };
 
   PartWriterOptions options_;
   WritableFile* file_;
@@ -56,6 +70,8 @@ class PartWriter {
   RowGroupEncoder encoder_;
   std::vector<GatheredColumn> gathered_;
   std::vector<EncodedBlock> blocks_;
+  std::vector<ColumnSketch> sketches_;  // by part column
+  std::string key_scratch_;
   bool finished_ = false;
 };
 

@@ -381,6 +381,16 @@ void RowGroupEncoder::EncodeDict(const std::vector<GatheredColumn>& columns,
       for (size_t r = 0; r < rows; ++r) {
         if (c.present[r]) data_.push_back(static_cast<char>(c.rank[c.codes[r]]));
       }
+    } else if (n > 1 && fixed_codes_) {
+      // Fixed width decodes without a dependency from one code to the next (a varint's length
+      // is as unpredictable as the data); zstd's entropy coder takes the width back.
+      static_assert(kRowGroupRows <= 65536, "codes of a row group fit 16 bits");
+      for (size_t r = 0; r < rows; ++r) {
+        if (!c.present[r]) continue;
+        uint32_t code = c.rank[c.codes[r]];
+        data_.push_back(static_cast<char>(code & 0xff));
+        data_.push_back(static_cast<char>(code >> 8));
+      }
     } else if (n > 1) {
       size_t base = data_.size();
       data_.resize(base + c.present_count * kMaxVarintBytes);

@@ -46,7 +46,10 @@ struct EncodedBlock {
 
 class RowGroupEncoder {
  public:
-  explicit RowGroupEncoder(bool token_filters) : token_filters_(token_filters) {}
+  // `fixed_codes`: codes into dictionaries of more than kByteCodeMaxEntries entries as 16-bit
+  // integers (part format 2) instead of varints (format 1).
+  RowGroupEncoder(bool token_filters, bool fixed_codes)
+      : token_filters_(token_filters), fixed_codes_(fixed_codes) {}
 
   // Encodes `columns` (rows each), appending frames to `out`; frame offsets in the metadata are
   // `base_offset` + position in `out`.
@@ -67,6 +70,7 @@ class RowGroupEncoder {
   FrameRef PutFrame(std::string_view raw);
 
   bool token_filters_;
+  bool fixed_codes_;
   uint64_t base_offset_ = 0;
   std::string* out_ = nullptr;
   std::string data_, dict_;   // scratch

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -69,21 +70,48 @@ bool ParseCanonicalIp(std::string_view t, IpBytes* ip) {
   return t == back;
 }
 
+namespace {
+
+// The decimal text of each octet value, padded to 4 bytes so that it is copied with one move.
+struct OctetText {
+  char text[4];
+  uint8_t length;
+};
+constexpr std::array<OctetText, 256> MakeOctetTexts() {
+  std::array<OctetText, 256> t{};
+  for (unsigned v = 0; v < 256; ++v) {
+    OctetText& o = t[v];
+    if (v >= 100) {
+      o.text[0] = static_cast<char>('0' + v / 100);
+      o.text[1] = static_cast<char>('0' + v / 10 % 10);
+      o.text[2] = static_cast<char>('0' + v % 10);
+      o.length = 3;
+    } else if (v >= 10) {
+      o.text[0] = static_cast<char>('0' + v / 10);
+      o.text[1] = static_cast<char>('0' + v % 10);
+      o.length = 2;
+    } else {
+      o.text[0] = static_cast<char>('0' + v);
+      o.length = 1;
+    }
+  }
+  return t;
+}
+constexpr std::array<OctetText, 256> kOctetTexts = MakeOctetTexts();
+
+}  // namespace
+
 void AppendIpText(const IpBytes& ip, std::string* out) {
   if (ip.v4()) {
-    // Dictionaries render thousands of addresses per block: build the text in place.
-    char buf[16];
+    // Dictionaries render tens of thousands of addresses per block: a table of octet texts and
+    // no branch per digit (octet lengths are as unpredictable as the addresses).
+    char buf[20];
     char* p = buf;
     for (int i = 0; i < 4; ++i) {
-      unsigned v = ip.bytes[12 + i];
-      if (v >= 100) {
-        *p++ = static_cast<char>('0' + v / 100);
-        *p++ = static_cast<char>('0' + v / 10 % 10);
-      } else if (v >= 10) {
-        *p++ = static_cast<char>('0' + v / 10);
-      }
-      *p++ = static_cast<char>('0' + v % 10);
-      *p++ = '.';
+      const OctetText& o = kOctetTexts[ip.bytes[12 + i]];
+      std::memcpy(p, o.text, 4);
+      p[o.length] = '.';
+      p += o.length + 1;
     }
     out->append(buf, static_cast<size_t>(p - buf - 1));
     return;

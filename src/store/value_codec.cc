@@ -173,4 +173,16 @@ Result<Value> DecodeValueBlob(std::string_view blob) {
   return v;
 }
 
+bool DecodeFloatPair(std::string_view blob, double* first, double* second) {
+  // tag array · varint 2 · tag float · 8 bytes · tag float · 8 bytes
+  if (blob.size() != 20 || blob[0] != static_cast<char>(kTagArray) || blob[1] != 2 ||
+      blob[2] != static_cast<char>(kTagFloat) || blob[11] != static_cast<char>(kTagFloat)) {
+    return false;
+  }
+  uint64_t a = LoadFixed64(blob.data() + 3), b = LoadFixed64(blob.data() + 12);
+  std::memcpy(first, &a, 8);
+  std::memcpy(second, &b, 8);
+  return true;
+}
+
 }  // namespace perimeter::store

@@ -65,5 +65,8 @@ class ValueDecoder {
 // One value as a self-contained blob (its own key table): a `value` column cell.
 std::string EncodeValueBlob(const Value& value);
 Result<Value> DecodeValueBlob(std::string_view blob);
+// A blob holding an array of exactly two floats (a GeoJSON [lon, lat] point), read without
+// building a Value (map panels read thousands per row group); false for any other blob.
+bool DecodeFloatPair(std::string_view blob, double* first, double* second);
 
 }  // namespace perimeter::store

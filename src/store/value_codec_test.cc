@@ -43,6 +43,19 @@ TEST(ValueCodec, TruncatedInputIsCorruption) {
   EXPECT_TRUE(ExactEqual(v, *back));
 }
 
+TEST(ValueCodec, FloatPairsReadInPlace) {
+  double lon = 0, lat = 0;
+  ASSERT_TRUE(DecodeFloatPair(EncodeValueBlob(Array{Value(104.5), Value(-35.25)}), &lon, &lat));
+  EXPECT_EQ(lon, 104.5);
+  EXPECT_EQ(lat, -35.25);
+  // Anything else is left to DecodeValueBlob.
+  EXPECT_FALSE(DecodeFloatPair(EncodeValueBlob(Array{Value(int64_t{1}), Value(2.5)}), &lon, &lat));
+  EXPECT_FALSE(DecodeFloatPair(EncodeValueBlob(Array{Value(1.5)}), &lon, &lat));
+  EXPECT_FALSE(
+      DecodeFloatPair(EncodeValueBlob(Array{Value(1.5), Value(2.5), Value(3.5)}), &lon, &lat));
+  EXPECT_FALSE(DecodeFloatPair(EncodeValueBlob(Value("1.5,2.5")), &lon, &lat));
+}
+
 TEST(RowSetCodec, BatchesRoundTripThroughBytes) {
   RandomEvents gen(12);
   RowSet rows;

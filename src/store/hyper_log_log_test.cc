@@ -1,4 +1,4 @@
-#include "query/hyper_log_log.h"
+#include "store/hyper_log_log.h"
 
 #include <gtest/gtest.h>
 #include <xxhash.h>
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-namespace perimeter::query {
+namespace perimeter::store {
 namespace {
 
 uint64_t HashOf(uint64_t i) { return XXH3_64bits(&i, sizeof i); }
@@ -45,4 +45,4 @@ TEST(HyperLogLog, MergeIsTheUnion) {
 }
 
 }  // namespace
-}  // namespace perimeter::query
+}  // namespace perimeter::store

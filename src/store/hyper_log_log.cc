@@ -1,9 +1,9 @@
-#include "query/hyper_log_log.h"
+#include "store/hyper_log_log.h"
 
 #include <bit>
 #include <cmath>
 
-namespace perimeter::query {
+namespace perimeter::store {
 
 namespace {
 
@@ -97,10 +97,19 @@ void HyperLogLog::Merge(const HyperLogLog& other) {
     if (other.has_zero_hash_) Add(0);
     return;
   }
+  MergeRegisters(other.registers_.data());
+}
+
+void HyperLogLog::MergeRegisters(const uint8_t* registers) {
   if (registers_.empty()) ToRegisters();
   for (uint32_t i = 0; i < kRegisters; ++i) {
-    if (registers_[i] < other.registers_[i]) registers_[i] = other.registers_[i];
+    if (registers_[i] < registers[i]) registers_[i] = registers[i];
   }
+}
+
+const std::vector<uint8_t>& HyperLogLog::Registers() {
+  if (registers_.empty()) ToRegisters();
+  return registers_;
 }
 
 uint64_t HyperLogLog::Estimate() const {
@@ -115,4 +124,4 @@ uint64_t HyperLogLog::Estimate() const {
   return static_cast<uint64_t>(std::llround(alpha_inf * m * m / z));
 }
 
-}  // namespace perimeter::query
+}  // namespace perimeter::store
