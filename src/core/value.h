@@ -37,6 +37,11 @@ class Object {
   Value& GetOrInsert(std::string_view key);
   // Sets `key` to `v`, keeping its position when it exists.
   Value& Set(std::string_view key, Value v);
+  // Adds `key` at the end without looking for it: the caller knows it is absent (grok storing
+  // into a fresh event). Within capacity, references to other members stay valid.
+  // The new member's value is null; the caller fills it in place (Value::SetString ...).
+  Value& AppendAbsent(std::string_view key);
+  size_t capacity() const { return members_.capacity(); }
   bool Erase(std::string_view key);
   void Clear();
   void Reserve(size_t n);
@@ -89,6 +94,11 @@ class Value {
   const Object& as_object() const { return std::get<Object>(v_); }
   Object& as_object() { return std::get<Object>(v_); }
 
+  // In-place setters: no temporary Value to move (grok fills fresh fields at millions per
+  // second).
+  void SetString(std::string_view s) { v_.emplace<std::string>(s); }
+  void SetInt(int64_t i) { v_.emplace<int64_t>(i); }
+
   // Logstash truthiness: only null and false are false ("" and 0 are true, as in Ruby).
   bool Truthy() const { return !is_null() && !(is_bool() && !as_bool()); }
 
@@ -114,6 +124,13 @@ struct ObjectMember {
   std::string key;
   Value value;
 };
+
+inline Value& Object::AppendAbsent(std::string_view key) {
+  // Built in place: no temporary key or value to move into the vector.
+  ObjectMember& m = members_.emplace_back();
+  m.key.assign(key.data(), key.size());
+  return m.value;
+}
 
 inline const std::string& Object::key(size_t i) const { return members_[i].key; }
 inline Value& Object::value(size_t i) { return members_[i].value; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "filters/grok/ruby_number.h"
 
@@ -76,6 +77,130 @@ uint16_t FillChildCounts(std::vector<Target>& targets) {
   return count({});
 }
 
+// A 1-in-64 signature of a field name: most names that are not among a plan's top-level fields
+// are told apart by one AND, without comparing text.
+uint64_t KeyBit(std::string_view key) {
+  if (key.empty()) return 1;
+  unsigned h = static_cast<unsigned>(key.size()) * 31U +
+               static_cast<unsigned char>(key.front()) * 7U +
+               static_cast<unsigned char>(key.back());
+  return uint64_t{1} << (h & 63U);
+}
+
+// The fresh-store plan of one pattern's targets; unusable when a target is invalid, in
+// `[@metadata]`, or a field both set and nested into (`[a]` and `[a][b]`): those take the
+// general path.
+template <typename Plan, typename Target>
+Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<Target>& targets) {
+  Plan plan;
+  std::vector<char> is_parent, is_leaf;
+  for (size_t c = 0; c < targets.size(); ++c) {
+    const Target& t = targets[c];
+    if (!t.valid || t.field.empty() || t.field.is_metadata()) return Plan{};
+    const auto& path = t.field.path();
+    int32_t parent = -1;
+    for (size_t i = 0; i < path.size(); ++i) {
+      int32_t found = -1;
+      for (size_t n = 0; n < plan.nodes.size(); ++n) {
+        if (plan.nodes[n].parent == parent && plan.nodes[n].key == path[i]) {
+          found = static_cast<int32_t>(n);
+          break;
+        }
+      }
+      if (found < 0) {
+        if (plan.nodes.size() == Plan::kMaxNodes) return Plan{};
+        found = static_cast<int32_t>(plan.nodes.size());
+        plan.nodes.push_back({parent, path[i], 0});
+        is_parent.push_back(0);
+        is_leaf.push_back(0);
+        if (parent >= 0) {
+          ++plan.nodes[static_cast<size_t>(parent)].children;
+        } else {
+          plan.top_keys.push_back(path[i]);
+          plan.top_key_bits |= KeyBit(path[i]);
+        }
+      }
+      const auto at = static_cast<size_t>(found);
+      const bool last = i + 1 == path.size();
+      if (last ? is_parent[at] : is_leaf[at]) return Plan{};
+      (last ? is_leaf : is_parent)[at] = 1;
+      parent = found;
+    }
+    plan.captures.push_back({captures[c].group, parent, captures[c].conversion});
+  }
+  plan.usable = true;
+  return plan;
+}
+
+// True when the event already has one of the plan's top-level fields.
+template <typename Plan>
+bool HasTopLevelField(const Plan& plan, const Object& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string& key = fields.key(i);
+    if ((plan.top_key_bits & KeyBit(key)) == 0) continue;
+    for (const std::string& top : plan.top_keys) {
+      if (top == key) return true;
+    }
+  }
+  return false;
+}
+
+// The object node `n` holds, created (with its final capacity) in its parent on first use.
+template <typename Plan>
+Object* FreshObject(const Plan& plan, int32_t n, Object* top, Object** objects) {
+  const auto at = static_cast<size_t>(n);
+  if (objects[at] != nullptr) return objects[at];
+  const auto& node = plan.nodes[at];
+  Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects);
+  Object fresh;
+  fresh.Reserve(node.children);
+  Value& slot = parent->AppendAbsent(node.key);
+  slot = Value(std::move(fresh));
+  objects[at] = &slot.as_object();
+  return objects[at];
+}
+
+// Logstash's rule for a capture landing on a field that is already set: replace when
+// overwriting or when it is null, append to an array, turn a string into an array of both;
+// any other existing value (a number, an object) is left alone.
+void MergeCapture(Value& slot, Value value, bool overwrite) {
+  if (overwrite || slot.is_null()) {
+    slot = std::move(value);
+  } else if (slot.is_array()) {
+    slot.as_array().push_back(std::move(value));
+  } else if (slot.is_string()) {
+    Value first = std::move(slot);
+    Array both;
+    both.reserve(2);
+    both.push_back(std::move(first));
+    both.push_back(std::move(value));
+    slot = std::move(both);
+  }
+}
+
+// Convert() into a fresh (null) slot, without a temporary for the common cases: text, and
+// plain decimal integers short enough not to overflow.
+void ConvertInto(std::string_view text, Conversion conversion, Value& slot) {
+  if (conversion == Conversion::kNone) {
+    slot.SetString(text);
+    return;
+  }
+  if (conversion == Conversion::kInt && !text.empty() && text.size() <= 18) {
+    int64_t n = 0;
+    size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(text[i]) - '0');
+      if (d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i == text.size()) {
+      slot.SetInt(n);
+      return;
+    }
+  }
+  slot = conversion == Conversion::kInt ? RubyToI(text) : RubyToF(text);
+}
+
 Value Convert(std::string_view text, Conversion conversion) {
   switch (conversion) {
     case Conversion::kInt:
@@ -133,6 +258,7 @@ Result<std::unique_ptr<Plugin>> GrokFilter::Create(const PluginConfig& config,
   }
   for (size_t i = 0; i < match.size(); ++i) {
     FieldPatterns fp;
+    bool touches_source = false;
     auto field = FieldRef::Parse(match.key(i));
     if (!field.ok()) {
       return Status::InvalidArgument(
@@ -171,9 +297,16 @@ Result<std::unique_ptr<Plugin>> GrokFilter::Create(const PluginConfig& config,
         targets.push_back(std::move(t));
       }
       fp.top_level_fields.push_back(FillChildCounts(targets));
+      fp.fresh.push_back(BuildFreshPlan<FreshStorePlan>((*compiled)->captures(), targets));
+      for (const CaptureTarget& t : targets) {
+        if (t.valid && !t.field.empty() && t.field.path()[0] == fp.field.path()[0]) {
+          touches_source = true;
+        }
+      }
       fp.patterns.push_back(std::move(compiled).value());
       fp.targets.push_back(std::move(targets));
     }
+    fp.captures_touch_source = touches_source || fp.field.empty();
     f->fields_.push_back(std::move(fp));
   }
   return std::unique_ptr<Plugin>(std::move(f));
@@ -219,7 +352,13 @@ GrokFilter::FieldResult GrokFilter::MatchField(const FieldPatterns& fp, Event& e
     }
     return success ? FieldResult::kMatch : FieldResult::kNoMatch;
   }
-  // A copy: storing captures can move or replace the field being read.
+  // A heap-held string is matched in place when no capture stores under its field: storing
+  // may move the std::string (its object grows) but not the heap text. Otherwise a copy, as
+  // storing could replace the text being read.
+  if (v != nullptr && v->is_string() && !fp.captures_touch_source &&
+      v->as_string().capacity() > std::string().capacity()) {
+    return MatchInput(fp, v->as_string(), event, scratch);
+  }
   std::string& subject = scratch.subject();
   subject.clear();
   AppendSubject(v, &subject);
@@ -244,7 +383,10 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
     if (matched) {
       // One growth of the event's field list at most, instead of doubling while storing.
       event.fields().Reserve(event.fields().size() + fp.top_level_fields[i]);
-      if (!StoreCaptures(grok, fp.targets[i], subject, scratch, event)) {
+      const FreshStorePlan& plan = fp.fresh[i];
+      if (plan.usable && !HasTopLevelField(plan, event.fields())) {
+        StoreFresh(grok, plan, fp.targets[i], subject, scratch, event);
+      } else if (!StoreCaptures(grok, fp.targets[i], subject, scratch, event)) {
         return FieldResult::kNoMatch;
       }
       if (break_on_match_) break;
@@ -268,22 +410,42 @@ bool GrokFilter::StoreCaptures(const GrokPattern& grok, const std::vector<Captur
     const CaptureTarget& t = targets[i];
     if (!t.valid) return false;
     Value value = present ? Convert(text, c.conversion) : Value();
-    Value& slot = Slot(event, t.field, t.children);
-    if (t.overwrite || slot.is_null()) {
-      slot = std::move(value);
-    } else if (slot.is_array()) {
-      slot.as_array().push_back(std::move(value));
-    } else if (slot.is_string()) {
-      Value first = std::move(slot);
-      Array both;
-      both.reserve(2);
-      both.push_back(std::move(first));
-      both.push_back(std::move(value));
-      slot = std::move(both);
-    }
-    // Any other existing value (a number, an object) is left alone, as Logstash does.
+    MergeCapture(Slot(event, t.field, t.children), std::move(value), t.overwrite);
   }
   return true;
+}
+
+void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
+                            const std::vector<CaptureTarget>& targets, std::string_view subject,
+                            const MatchScratch& scratch, Event& event) const {
+  // Every object on the way was reserved with its final member count (the event's by
+  // MatchInput, nested ones here), so the pointers below stay valid while members are added.
+  std::array<Object*, FreshStorePlan::kMaxNodes> objects;  // NOLINT: the used part is cleared
+  std::array<bool, FreshStorePlan::kMaxNodes> stored;      // NOLINT
+  std::fill_n(objects.begin(), plan.nodes.size(), nullptr);
+  std::fill_n(stored.begin(), plan.nodes.size(), false);
+  Object* top = &event.fields();
+  for (size_t i = 0; i < plan.captures.size(); ++i) {
+    const FreshStorePlan::Capture& c = plan.captures[i];
+    std::string_view text;
+    bool present = grok.Group(scratch, c.group, subject, &text);
+    if (!keep_empty_captures_ &&
+        (!present || (text.empty() && c.conversion == Conversion::kNone))) {
+      continue;
+    }
+    const int32_t n = c.leaf;
+    const auto& node = plan.nodes[static_cast<size_t>(n)];
+    Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects.data());
+    if (!stored[static_cast<size_t>(n)]) {
+      Value& slot = parent->AppendAbsent(node.key);
+      if (present) ConvertInto(text, c.conversion, slot);
+      stored[static_cast<size_t>(n)] = true;
+    } else {
+      // A name captured twice in one pattern (alternatives, repeated groups).
+      Value value = present ? Convert(text, c.conversion) : Value();
+      MergeCapture(*parent->Find(node.key), std::move(value), targets[i].overwrite);
+    }
+  }
 }
 
 void GrokFilter::AppendStats(Object* out) const {

@@ -43,11 +43,36 @@ class GrokFilter : public FilterPlugin {
     bool valid = false;      // the field reference parsed; storing into it "raises" otherwise
     bool overwrite = false;  // named in `overwrite`: replace instead of append
   };
+  // How one pattern's captures are stored into an event that has none of their top-level
+  // fields yet — the common case, an event fresh from an input: every field is appended in
+  // place, without a lookup. The fields form a tree of nodes, parents before children.
+  struct FreshStorePlan {
+    struct Node {
+      int32_t parent = -1;  // -1: a top-level field
+      std::string key;
+      uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
+    };
+    static constexpr size_t kMaxNodes = 64;
+    bool usable = false;  // false: the pattern's targets need the general path
+    std::vector<Node> nodes;
+    struct Capture {
+      uint32_t group;
+      int32_t leaf;  // its node
+      Conversion conversion;
+    };
+    std::vector<Capture> captures;      // parallel to the pattern's captures, compact
+    std::vector<std::string> top_keys;  // the top-level fields, checked against the event's
+    uint64_t top_key_bits = 0;          // KeyBit() of each top-level field
+  };
   struct FieldPatterns {
     FieldRef field;
     std::vector<std::unique_ptr<GrokPattern>> patterns;
     std::vector<std::vector<CaptureTarget>> targets;  // per pattern, parallel to its captures
     std::vector<uint16_t> top_level_fields;  // per pattern: distinct top-level fields it sets
+    std::vector<FreshStorePlan> fresh;       // per pattern
+    // Some capture stores under the source field's top-level name, so the subject must be
+    // copied before storing; otherwise a string field's text is matched in place.
+    bool captures_touch_source = true;
   };
   enum class FieldResult { kNoMatch, kMatch, kTimeout };
 
@@ -59,6 +84,10 @@ class GrokFilter : public FilterPlugin {
   // Logstash's event raises, failing this field's match).
   bool StoreCaptures(const GrokPattern& grok, const std::vector<CaptureTarget>& targets,
                      std::string_view subject, const MatchScratch& scratch, Event& event) const;
+  // The same for an event with none of the plan's top-level fields: appends without lookups.
+  void StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
+                  const std::vector<CaptureTarget>& targets, std::string_view subject,
+                  const MatchScratch& scratch, Event& event) const;
 
   std::vector<FieldPatterns> fields_;
   bool break_on_match_ = true;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "filters/grok/ruby_number.h"
+
 namespace perimeter::grok {
 namespace {
 
@@ -188,6 +190,70 @@ TEST(GrokFilter, RepeatedNamesCollectAndOnlyTheFirstIsConverted) {
   ASSERT_TRUE(alt->Filter(v4) && alt->Filter(v6));
   EXPECT_TRUE(Get(v4, "ttl")->is_int());
   EXPECT_TRUE(Get(v6, "ttl")->is_string());
+}
+
+// A fresh event (none of the pattern's fields set) takes the append-only path: nested objects
+// built in first-capture order, the same fields as the general path would give.
+TEST(GrokFilter, FreshEventsGetNestedFieldsInCaptureOrder) {
+  auto f =
+      Make(Match("message", "%{INT:[a][n]:int} %{WORD:[a][w]} %{WORD:top} %{INT:[b][c][d]:int}"));
+  Event e = Line("007 x y -5");
+  ASSERT_TRUE(f->Filter(e));
+  std::string json = e.ToJson();
+  EXPECT_NE(json.find(R"("a":{"n":7,"w":"x"},"top":"y","b":{"c":{"d":-5}})"), std::string::npos)
+      << json;
+  // The same pattern on an event that already has `top` (general path): top collects both.
+  Event seeded = Line("007 x y -5");
+  seeded.SetTop("top", "before");
+  ASSERT_TRUE(f->Filter(seeded));
+  ASSERT_TRUE(Get(seeded, "top")->is_array());
+  EXPECT_EQ(Get(seeded, "top")->as_array()[1].as_string(), "y");
+  EXPECT_EQ(Get(seeded, "[a][n]")->as_int(), 7);
+  EXPECT_EQ(Get(seeded, "[b][c][d]")->as_int(), -5);
+}
+
+// The fast integer conversion of fresh fields agrees with Ruby's to_i on every kind of text.
+TEST(GrokFilter, FreshIntegerConversionMatchesRubyToI) {
+  auto f = Make(Match("message", "%{NOTSPACE:n:int}"));
+  for (const char* text : {"0", "007", "-12", "+4", "123456789012345678", "1234567890123456789",
+                           "99999999999999999999", "1_000", "12abc", "abc", "-"}) {
+    Event e = Line(text);
+    ASSERT_TRUE(f->Filter(e)) << text;
+    EXPECT_EQ(*Get(e, "n"), RubyToI(text)) << text;
+    EXPECT_EQ(Get(e, "n")->type(), RubyToI(text).type()) << text;
+  }
+}
+
+// A field both set and nested into by one pattern goes the general way, as in Logstash: an
+// object is left alone by a later text capture; a text is replaced by a later nested one.
+TEST(GrokFilter, FieldSetAndNestedIntoByOnePattern) {
+  auto nested_first = Make(Match("message", "%{WORD:[a][b]} %{WORD:a}"));
+  Event e = Line("x y");
+  ASSERT_TRUE(nested_first->Filter(e));
+  EXPECT_EQ(Get(e, "[a][b]")->as_string(), "x");
+
+  auto text_first = Make(Match("message", "%{WORD:a} %{WORD:[a][b]}"));
+  Event t = Line("x y");
+  ASSERT_TRUE(text_first->Filter(t));
+  EXPECT_EQ(Get(t, "[a][b]")->as_string(), "y");
+}
+
+// A long message is matched in place unless a capture stores into it.
+TEST(GrokFilter, CapturesIntoTheSourceFieldReadACopy) {
+  std::string long_text(200, 'z');
+  auto o = Make(With(Match("message", "%{WORD:first} %{GREEDYDATA:message}"), "overwrite",
+                     Array{Value("message")}));
+  Event w = Line("ab " + long_text);
+  ASSERT_TRUE(o->Filter(w));
+  EXPECT_EQ(Get(w, "message")->as_string(), long_text);
+  EXPECT_EQ(Get(w, "first")->as_string(), "ab");
+
+  auto in_place = Make(Match("message", "(?<head>.{10})(?<tail>.*)"));
+  Event p = Line(long_text + "tail");
+  ASSERT_TRUE(in_place->Filter(p));
+  EXPECT_EQ(Get(p, "head")->as_string(), long_text.substr(0, 10));
+  EXPECT_EQ(Get(p, "tail")->as_string(), long_text.substr(10) + "tail");
+  EXPECT_EQ(Get(p, "message")->as_string(), long_text + "tail");
 }
 
 TEST(GrokFilter, PatternDefinitionsAndPatternsDirOverrideBuiltins) {

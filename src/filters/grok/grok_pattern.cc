@@ -61,6 +61,7 @@ pcre2_match_data* MatchScratch::data(uint32_t pairs) {
     pcre2_match_data_free(data_);
     pairs_ = std::max<uint32_t>(pairs, 64);  // most patterns then share one allocation
     data_ = pcre2_match_data_create(pairs_, nullptr);
+    ovector_ = pcre2_get_ovector_pointer(data_);
   }
   return data_;
 }
@@ -173,15 +174,6 @@ MatchOutcome GrokPattern::Match(std::string_view subject, MatchScratch& scratch,
     default:
       return MatchOutcome::kNoMatch;
   }
-}
-
-bool GrokPattern::Group(const MatchScratch& scratch, uint32_t n, std::string_view subject,
-                        std::string_view* text) const {
-  const PCRE2_SIZE* ov = scratch.ovector();
-  PCRE2_SIZE begin = ov[2 * n];
-  if (begin == PCRE2_UNSET) return false;
-  *text = subject.substr(begin, ov[2 * n + 1] - begin);
-  return true;
 }
 
 }  // namespace perimeter::grok

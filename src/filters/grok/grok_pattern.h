@@ -46,13 +46,14 @@ class MatchScratch {
   pcre2_match_data* data(uint32_t pairs);
   pcre2_match_context* context(uint32_t match_limit);
   // Offsets of the last match made with data().
-  const PCRE2_SIZE* ovector() const { return pcre2_get_ovector_pointer(data_); }
+  const PCRE2_SIZE* ovector() const { return ovector_; }
   // Reused storage for the text being matched (a copy, as captures may rewrite its field).
   std::string& subject() { return subject_; }
   std::vector<std::string>& subjects() { return subjects_; }
 
  private:
   pcre2_match_data* data_ = nullptr;
+  const PCRE2_SIZE* ovector_ = nullptr;  // data_'s, fetched once (a library call otherwise)
   uint32_t pairs_ = 0;
   pcre2_match_context* context_ = nullptr;
   pcre2_jit_stack* jit_stack_ = nullptr;
@@ -94,7 +95,13 @@ class GrokPattern {
                      uint32_t match_limit = kMaxMatchLimit) const;
   // Group `n` of the last successful Match() with this scratch; false when it did not take part.
   bool Group(const MatchScratch& scratch, uint32_t n, std::string_view subject,
-             std::string_view* text) const;
+             std::string_view* text) const {
+    const PCRE2_SIZE* ov = scratch.ovector();
+    PCRE2_SIZE begin = ov[2 * n];
+    if (begin == PCRE2_UNSET) return false;
+    *text = subject.substr(begin, ov[2 * n + 1] - begin);
+    return true;
+  }
 
   const std::vector<GrokCapture>& captures() const { return captures_; }
   const std::string& pattern() const { return pattern_; }
