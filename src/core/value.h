@@ -41,7 +41,6 @@ class Object {
   // into a fresh event). Within capacity, references to other members stay valid.
   // The new member's value is null; the caller fills it in place (Value::SetString ...).
   Value& AppendAbsent(std::string_view key);
-  size_t capacity() const { return members_.capacity(); }
   bool Erase(std::string_view key);
   void Clear();
   void Reserve(size_t n);

@@ -4,6 +4,14 @@
 
 namespace perimeter::query {
 
+Status ChildRows::CollectInto(std::span<const std::unique_ptr<Aggregator>> children,
+                              GroupData& data) const {
+  if (rows_.empty()) return Status::OK();
+  const RowBatch batch{rows_, owners_};
+  for (const auto& child : children) RETURN_IF_ERROR(child->Collect(data, batch));
+  return Status::OK();
+}
+
 Result<std::unique_ptr<Aggregator>> CreateAggregator(const AggregationSpec& spec,
                                                      const AggregationContext& context,
                                                      bool top_level) {

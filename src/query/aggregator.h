@@ -90,6 +90,25 @@ class Aggregator {
   virtual bool NeedsExactPass() const { return false; }
 };
 
+// The rows a bucket aggregation hands its sub-aggregations from one Collect(), each with the
+// bucket (owner) it fell in; the buffers are reused from batch to batch. One thread at a time.
+class ChildRows {
+ public:
+  void Clear() {
+    rows_.clear();
+    owners_.clear();
+  }
+  void Add(uint32_t row, uint32_t owner) {
+    rows_.push_back(row);
+    owners_.push_back(owner);
+  }
+  // Feeds the rows gathered since Clear() to every child.
+  Status CollectInto(std::span<const std::unique_ptr<Aggregator>> children, GroupData& data) const;
+
+ private:
+  std::vector<uint32_t> rows_, owners_;
+};
+
 Result<std::unique_ptr<Aggregator>> CreateAggregator(const AggregationSpec& spec,
                                                      const AggregationContext& context,
                                                      bool top_level = true);

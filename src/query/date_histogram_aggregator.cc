@@ -85,8 +85,7 @@ class DateHistogramAggregator final : public Aggregator {
   }
 
   Status Collect(GroupData& data, const RowBatch& batch) override {
-    child_rows_.clear();
-    child_owners_.clear();
+    child_rows_.Clear();
     const ColumnBlock* block = nullptr;
     bool by_code = false;
     uint32_t last_owner = kNoOwner;
@@ -102,8 +101,7 @@ class DateHistogramAggregator final : public Aggregator {
       }
       ++counts_[last_ord];
       if (!children_.empty()) {
-        child_rows_.push_back(batch.rows[i]);
-        child_owners_.push_back(last_ord);
+        child_rows_.Add(batch.rows[i], last_ord);
       }
     };
     // Several timestamps of one document in one bucket count once.
@@ -140,14 +138,7 @@ class DateHistogramAggregator final : public Aggregator {
           ForEachValueTimestamp(*v, [&](int64_t t) { stamps.push_back(t); });
           add_many(i, stamps);
         }));
-    if (!child_rows_.empty()) {
-      std::vector<uint32_t> rows = std::move(child_rows_), owners = std::move(child_owners_);
-      RowBatch child{rows, owners};
-      for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
-      child_rows_ = std::move(rows);
-      child_owners_ = std::move(owners);
-    }
-    return Status::OK();
+    return child_rows_.CollectInto(children_, data);
   }
 
   void MergeFrom(Aggregator& other, std::span<const uint32_t> owner_map) override {
@@ -252,7 +243,7 @@ class DateHistogramAggregator final : public Aggregator {
   std::map<std::pair<uint32_t, int64_t>, uint32_t> ordinals_;  // (owner, key) -> ordinal
   std::vector<uint64_t> counts_;
   std::vector<int64_t> keys_;
-  std::vector<uint32_t> child_rows_, child_owners_;
+  ChildRows child_rows_;
 };
 
 }  // namespace

@@ -114,14 +114,12 @@ class GeoGridAggregator final : public Aggregator {
   Status Collect(GroupData& data, const RowBatch& batch) override {
     size_t n = batch.rows.size();
     has_.assign(n, 0);
-    child_rows_.clear();
-    child_owners_.clear();
+    child_rows_.Clear();
     bool per_row = !children_.empty() || !batch.owners.empty();
     auto add_row = [&](size_t i, const GeoPoint& p) {
       uint32_t ord = Add(batch.owner(i), p, 1);
       if (!children_.empty()) {
-        child_rows_.push_back(batch.rows[i]);
-        child_owners_.push_back(ord);
+        child_rows_.Add(batch.rows[i], ord);
       }
     };
     std::vector<size_t> dependent;
@@ -134,14 +132,7 @@ class GeoGridAggregator final : public Aggregator {
         (spec_.field.empty() || !data.columns().Field(spec_.field).ambiguous)) {
       RETURN_IF_ERROR(CollectObjectForm(data, batch, add_row));
     }
-    if (!child_rows_.empty()) {
-      std::vector<uint32_t> rows = std::move(child_rows_), owners = std::move(child_owners_);
-      RowBatch child{rows, owners};
-      for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
-      child_rows_ = std::move(rows);
-      child_owners_ = std::move(owners);
-    }
-    return Status::OK();
+    return child_rows_.CollectInto(children_, data);
   }
 
   // The field's value columns in the group when each is a function of another column
@@ -454,7 +445,7 @@ class GeoGridAggregator final : public Aggregator {
   std::vector<uint64_t> cell_counts_;
   std::vector<std::optional<GeoPoint>> cell_points_;
   std::vector<uint8_t> cell_done_;
-  std::vector<uint32_t> child_rows_, child_owners_;
+  ChildRows child_rows_;
 };
 
 }  // namespace

@@ -251,8 +251,7 @@ class TermsAggregator final : public Aggregator {
     }
     size_t n = batch.rows.size();
     has_.assign(n, 0);
-    child_rows_.clear();
-    child_owners_.clear();
+    child_rows_.Clear();
     bool per_row = collect_children_ || !batch.owners.empty();
     const ColumnBlock* block = nullptr;
     bool by_code = false;
@@ -294,8 +293,7 @@ class TermsAggregator final : public Aggregator {
       if (phase_ == Phase::kChildrenOfChosen && !only_.contains(k)) return;
       uint32_t ord = Add(batch.owner(i), k, hash, 1);
       if (collect_children_) {
-        child_rows_.push_back(batch.rows[i]);
-        child_owners_.push_back(ord);
+        child_rows_.Add(batch.rows[i], ord);
       }
     };
     RETURN_IF_ERROR(VisitField(
@@ -353,14 +351,7 @@ class TermsAggregator final : public Aggregator {
       if (!has_[i]) ++Owned(missing_, batch.owner(i));
     }
     if (keyless > 0) Owned(missing_, 0) += keyless;
-    if (!child_rows_.empty()) {
-      std::vector<uint32_t> rows = std::move(child_rows_), owners = std::move(child_owners_);
-      RowBatch child{rows, owners};
-      for (auto& c : children_) RETURN_IF_ERROR(c->Collect(data, child));
-      child_rows_ = std::move(rows);
-      child_owners_ = std::move(owners);
-    }
-    return Status::OK();
+    return child_rows_.CollectInto(children_, data);
   }
 
   // Collect for string dictionary columns, one owner: rows counted by code, and only the codes
@@ -478,15 +469,8 @@ class TermsAggregator final : public Aggregator {
     }
     uint64_t shown = 0;
     for (size_t i = 0; i < top; ++i) {
-      uint32_t ord = ords[i];
-      AggregationBucket b;
-      SetBucketKey(table_.key(ord), &b);
-      b.doc_count = counts_[ord];
+      ASSIGN_OR_RETURN(AggregationBucket b, Bucket(table_.key(ords[i]), ords[i]));
       shown += b.doc_count;
-      for (auto& c : children_) {
-        ASSIGN_OR_RETURN(AggregationResult cr, c->Finish(ord));
-        b.children.push_back(std::move(cr));
-      }
       r.buckets.push_back(std::move(b));
     }
     r.sum_other_doc_count = total - shown;
@@ -498,6 +482,18 @@ class TermsAggregator final : public Aggregator {
  private:
   enum class Phase { kAll, kFindBuckets, kChildrenOfChosen };
 
+  // The bucket of key `key` (ordinal `ord`): its count and its sub-aggregations' results.
+  Result<AggregationBucket> Bucket(std::string_view key, uint32_t ord) {
+    AggregationBucket b;
+    SetBucketKey(key, &b);
+    b.doc_count = counts_[ord];
+    for (auto& c : children_) {
+      ASSIGN_OR_RETURN(AggregationResult cr, c->Finish(ord));
+      b.children.push_back(std::move(cr));
+    }
+    return b;
+  }
+
   // The second breadth-first pass: the chosen buckets, in the first pass's order, with their
   // sub-aggregations; totals from the first pass (this one skipped the other keys' rows).
   Result<AggregationResult> FinishChosen() {
@@ -508,14 +504,8 @@ class TermsAggregator final : public Aggregator {
     uint64_t shown = 0;
     for (const std::string& key : chosen_entry_->keys) {
       uint32_t ord = Add(0, key, KeyTable::Hash(key), 0);  // a chosen key this pass never met
-      AggregationBucket b;
-      SetBucketKey(key, &b);
-      b.doc_count = counts_[ord];
+      ASSIGN_OR_RETURN(AggregationBucket b, Bucket(key, ord));
       shown += b.doc_count;
-      for (auto& c : children_) {
-        ASSIGN_OR_RETURN(AggregationResult cr, c->Finish(ord));
-        b.children.push_back(std::move(cr));
-      }
       r.buckets.push_back(std::move(b));
     }
     r.sum_other_doc_count = chosen_entry_->total - std::min(chosen_entry_->total, shown);
@@ -587,7 +577,7 @@ class TermsAggregator final : public Aggregator {
   std::vector<uint64_t> cell_hashes_;
   std::vector<std::string> cell_keys_;
   std::vector<uint8_t> cell_state_;  // 0 not made, 1 key, 2 no key, 3 not a chosen bucket
-  std::vector<uint32_t> child_rows_, child_owners_;
+  ChildRows child_rows_;
   // Finish: ordinals sorted by owner.
   bool indexed_ = false;
   std::vector<uint32_t> by_owner_;
