@@ -248,7 +248,8 @@ class CardinalityAggregator final : public Aggregator {
         for (uint32_t r : batch.rows) seen_[std::min(block->codes[r], size)] = 1;
         for (uint32_t cell = 0; cell < size; ++cell) {
           if (!seen_[cell]) continue;
-          scratch_.assign(1, 's');  // AppendStringKey
+          scratch_.clear();
+          AppendStringKey({}, &scratch_);  // the key's tag; the text is appended in place
           texts->AppendText(cell, &scratch_);
           h.Add(KeyTable::Hash(scratch_));
         }

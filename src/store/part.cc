@@ -117,6 +117,11 @@ class GroupDecoder {
   }
   Status Decode(size_t c, ColumnBlock* out, bool codes_only);
   Status DecodeDictionary(size_t c, const BlockMeta& m, ColumnBlock* out);
+  // Reads a dependent block's map from `in` (after the presence section): one code per key
+  // code, the last for rows without a key, kAbsentCode where the row has no value. `expected`:
+  // the entry count the key's dictionary asks for (0: any but none).
+  Status ReadDependentCodes(size_t c, const BlockMeta& m, uint64_t expected, ByteReader* in,
+                            std::vector<uint32_t>* map);
   static void ExpandCodesOf(ColumnBlock* b);
 
   const Part& part_;
@@ -386,17 +391,9 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
       if (!codes_only) RETURN_IF_ERROR(DecodeDictionary(c, *m, out));
       if (m->key_column < 0) return Status::Corruption(What(c, "dependent block without key"));
       ASSIGN_OR_RETURN(const ColumnBlock* key, GetCodes(static_cast<size_t>(m->key_column)));
-      uint64_t nmap = in.BoundedVarint(in.remaining());
-      if (!in.ok() || nmap == 0) return Status::Corruption(What(c, "dependent map truncated"));
-      std::vector<uint32_t> map(nmap);
-      uint64_t max_entry = 0;
-      const char* p = DecodeCodes(in.position(), in.position() + in.remaining(), nmap, &max_entry,
-                                  [&](size_t i, uint64_t x) {
-                                    map[i] = static_cast<uint32_t>(x) - 1;  // 0: kAbsentCode
-                                  });
-      if (p == nullptr) return Status::Corruption(What(c, "dependent map truncated"));
-      if (max_entry > m->dictionary_size) return Status::Corruption(What(c, "dependent code"));
-      in.Raw(static_cast<size_t>(p - in.position()));
+      std::vector<uint32_t> map;
+      RETURN_IF_ERROR(ReadDependentCodes(c, *m, 0, &in, &map));
+      const size_t nmap = map.size();
       out->codes.resize(rows);
       uint32_t* const codes = out->codes.data();
       const uint8_t* const present = out->present.data();
@@ -489,6 +486,25 @@ Status GroupDecoder::Decode(size_t c, ColumnBlock* out, bool codes_only) {
   return Status::OK();
 }
 
+Status GroupDecoder::ReadDependentCodes(size_t c, const BlockMeta& m, uint64_t expected,
+                                        ByteReader* in, std::vector<uint32_t>* map) {
+  uint64_t nmap = in->BoundedVarint(in->remaining());
+  if (expected != 0 && (!in->ok() || nmap != expected)) {
+    return Status::Corruption(What(c, "dependent map does not match its key"));
+  }
+  if (!in->ok() || nmap == 0) return Status::Corruption(What(c, "dependent map truncated"));
+  map->resize(nmap);
+  uint64_t max_entry = 0;
+  const char* p = DecodeCodes(in->position(), in->position() + in->remaining(), nmap, &max_entry,
+                              [&](size_t i, uint64_t x) {
+                                (*map)[i] = static_cast<uint32_t>(x) - 1;  // 0: kAbsentCode
+                              });
+  if (p == nullptr) return Status::Corruption(What(c, "dependent map truncated"));
+  if (max_entry > m.dictionary_size) return Status::Corruption(What(c, "dependent code"));
+  in->Raw(static_cast<size_t>(p - in->position()));
+  return Status::OK();
+}
+
 Result<const GroupDecoder::DependentMap*> GroupDecoder::ReadDependentMap(size_t c) {
   if (dependent_maps_.empty()) dependent_maps_.resize(part_.column_count());
   if (dependent_maps_[c]) return dependent_maps_[c].get();
@@ -500,30 +516,16 @@ Result<const GroupDecoder::DependentMap*> GroupDecoder::ReadDependentMap(size_t 
   auto made = std::make_unique<DependentMap>();
   made->key = static_cast<size_t>(m->key_column);
   size_t* key = &made->key;
-  std::vector<uint32_t>* map = &made->map;
   std::string raw;
   RETURN_IF_ERROR(part_.ReadFrame(m->data, What(c, "data"), &raw));
   ByteReader in(raw);
   if (in.Byte() == kPresenceBitmap) in.Raw((part_.group(group_).rows + 7) / 8);
-  uint64_t nmap = in.BoundedVarint(in.remaining());
   // One entry per key code plus one: key codes (checked against the key's dictionary when
   // decoded) then index it without a check per row.
   const BlockMeta* km = part_.block(*key, group_);
   uint64_t expected = (km != nullptr ? km->dictionary_size : 0) + 1;
-  if (!in.ok() || nmap != expected) {
-    return Status::Corruption(What(c, "dependent map does not match its key"));
-  }
-  map->resize(nmap);
-  uint64_t max_entry = 0;
-  const char* p = DecodeCodes(in.position(), in.position() + in.remaining(), nmap, &max_entry,
-                              [&](size_t i, uint64_t x) {
-                                (*map)[i] = static_cast<uint32_t>(x) - 1;  // 0: absent
-                              });
-  if (p == nullptr) return Status::Corruption(What(c, "dependent map truncated"));
-  if (max_entry > m->dictionary_size) return Status::Corruption(What(c, "dependent code"));
-  if (p != in.position() + in.remaining()) {
-    return Status::Corruption(What(c, "data frame has trailing bytes"));
-  }
+  RETURN_IF_ERROR(ReadDependentCodes(c, *m, expected, &in, &made->map));
+  if (in.remaining() != 0) return Status::Corruption(What(c, "data frame has trailing bytes"));
   dependent_maps_[c] = std::move(made);
   return dependent_maps_[c].get();
 }
