@@ -5,11 +5,15 @@
 namespace perimeter {
 
 Event Event::FromMessage(std::string message, Timestamp ts) {
+  static const FieldKey kMessage("message"), kVersion("@version"), kTimestamp("@timestamp");
   Event e;
-  e.fields_.Reserve(8);  // message, @version, @timestamp, host, path, type, tags: one allocation
-  e.fields_.Set("message", std::move(message));
-  e.fields_.Set("@version", "1");
-  e.fields_.Set("@timestamp", ts);
+  // Room for what an input adds (host, path, type, tags) and what a parser adds next (grok's
+  // IPTABLES or kv: ~16 fields, geoip's object): one allocation of the event's final size
+  // instead of a second one, and a move of every member, in the first filter.
+  e.fields_.Reserve(24);
+  e.fields_.AppendAbsent(kMessage, std::move(message));
+  e.fields_.AppendAbsent(kVersion, "1");
+  e.fields_.AppendAbsent(kTimestamp, ts);
   return e;
 }
 

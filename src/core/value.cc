@@ -11,8 +11,9 @@ Value* Object::Find(std::string_view key) {
   // of every field lookup and of grok storing a capture.
   const size_t n = key.size();
   for (ObjectMember& m : members_) {
-    if (m.key.size() == n &&
-        (n == 0 || (m.key[0] == key[0] && std::memcmp(m.key.data(), key.data(), n) == 0))) {
+    const std::string& k = m.key.str();
+    if (k.size() == n &&
+        (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
       return &m.value;
     }
   }
@@ -26,7 +27,7 @@ const Value* Object::Find(std::string_view key) const {
 Value& Object::GetOrInsert(std::string_view key) {
   if (Value* v = Find(key)) return *v;
   if (members_.capacity() == 0) members_.reserve(4);  // skip the 1-2-4 growth steps
-  return members_.emplace_back(std::string(key), Value()).value;
+  return members_.emplace_back(FieldKey(key), Value()).value;
 }
 
 Value& Object::Set(std::string_view key, Value v) {
@@ -37,7 +38,7 @@ Value& Object::Set(std::string_view key, Value v) {
 
 bool Object::Erase(std::string_view key) {
   for (size_t i = 0; i < members_.size(); ++i) {
-    if (members_[i].key == key) {
+    if (members_[i].key.str() == key) {
       members_.erase(members_.begin() + static_cast<ptrdiff_t>(i));
       return true;
     }
@@ -52,7 +53,7 @@ void Object::Reserve(size_t n) { members_.reserve(n); }
 bool Object::operator==(const Object& other) const {
   if (size() != other.size()) return false;
   for (const ObjectMember& m : members_) {
-    const Value* v = other.Find(m.key);
+    const Value* v = other.Find(m.key.str());
     if (v == nullptr || !(*v == m.value)) return false;
   }
   return true;

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/field_key.h"
 #include "core/timestamp.h"
 
 namespace perimeter {
@@ -39,8 +40,15 @@ class Object {
   Value& Set(std::string_view key, Value v);
   // Adds `key` at the end without looking for it: the caller knows it is absent (grok storing
   // into a fresh event). Within capacity, references to other members stay valid.
-  // The new member's value is null; the caller fills it in place (Value::SetString ...).
-  Value& AppendAbsent(std::string_view key);
+  // The new member's value is null.
+  // A FieldKey made once ahead (a filter's plan) spares interning the name per event.
+  Value& AppendAbsent(std::string_view key) { return AppendAbsent(FieldKey(key)); }
+  inline Value& AppendAbsent(const FieldKey& key);
+  // The same, the value built in place from `init` (a string_view, an integer, an Object...).
+  template <typename T>
+  Value& AppendAbsent(const FieldKey& key, T&& init) {
+    return members_.emplace_back(key, std::forward<T>(init)).value;
+  }
   bool Erase(std::string_view key);
   void Clear();
   void Reserve(size_t n);
@@ -59,14 +67,16 @@ class Value {
   Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
   template <std::integral T>
   requires(!std::same_as<T, bool>) Value(T i)
-      : v_(static_cast<int64_t>(i)) {}               // NOLINT(google-explicit-constructor)
-  Value(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
-  Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
-  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
-  Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
-  Value(Timestamp t) : v_(t) {}                      // NOLINT(google-explicit-constructor)
-  Value(Array a) : v_(std::move(a)) {}               // NOLINT(google-explicit-constructor)
-  Value(Object o) : v_(std::move(o)) {}              // NOLINT(google-explicit-constructor)
+      : v_(static_cast<int64_t>(i)) {}        // NOLINT(google-explicit-constructor)
+  Value(double d) : v_(d) {}                  // NOLINT(google-explicit-constructor)
+  Value(std::string s) : v_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  Value(std::string_view s)                   // NOLINT(google-explicit-constructor)
+      : v_(std::in_place_type<std::string>, s) {}
+  Value(const char* s)  // NOLINT(google-explicit-constructor)
+      : v_(std::in_place_type<std::string>, s) {}
+  Value(Timestamp t) : v_(t) {}          // NOLINT(google-explicit-constructor)
+  Value(Array a) : v_(std::move(a)) {}   // NOLINT(google-explicit-constructor)
+  Value(Object o) : v_(std::move(o)) {}  // NOLINT(google-explicit-constructor)
 
   Type type() const { return static_cast<Type>(v_.index()); }
   static const char* TypeName(Type t);
@@ -93,11 +103,6 @@ class Value {
   const Object& as_object() const { return std::get<Object>(v_); }
   Object& as_object() { return std::get<Object>(v_); }
 
-  // In-place setters: no temporary Value to move (grok fills fresh fields at millions per
-  // second).
-  void SetString(std::string_view s) { v_.emplace<std::string>(s); }
-  void SetInt(int64_t i) { v_.emplace<int64_t>(i); }
-
   // Logstash truthiness: only null and false are false ("" and 0 are true, as in Ruby).
   bool Truthy() const { return !is_null() && !(is_bool() && !as_bool()); }
 
@@ -120,18 +125,16 @@ class Value {
 };
 
 struct ObjectMember {
-  std::string key;
+  FieldKey key;
   Value value;
 };
 
-inline Value& Object::AppendAbsent(std::string_view key) {
-  // Built in place: no temporary key or value to move into the vector.
-  ObjectMember& m = members_.emplace_back();
-  m.key.assign(key.data(), key.size());
-  return m.value;
+inline Value& Object::AppendAbsent(const FieldKey& key) {
+  // Built in place: no temporary value to move into the vector.
+  return members_.emplace_back(key).value;
 }
 
-inline const std::string& Object::key(size_t i) const { return members_[i].key; }
+inline const std::string& Object::key(size_t i) const { return members_[i].key.str(); }
 inline Value& Object::value(size_t i) { return members_[i].value; }
 inline const Value& Object::value(size_t i) const { return members_[i].value; }
 

@@ -102,7 +102,7 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
     for (size_t i = 0; i < path.size(); ++i) {
       int32_t found = -1;
       for (size_t n = 0; n < plan.nodes.size(); ++n) {
-        if (plan.nodes[n].parent == parent && plan.nodes[n].key == path[i]) {
+        if (plan.nodes[n].parent == parent && plan.nodes[n].key.str() == path[i]) {
           found = static_cast<int32_t>(n);
           break;
         }
@@ -110,7 +110,7 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
       if (found < 0) {
         if (plan.nodes.size() == Plan::kMaxNodes) return Plan{};
         found = static_cast<int32_t>(plan.nodes.size());
-        plan.nodes.push_back({parent, path[i], 0});
+        plan.nodes.push_back({parent, FieldKey(path[i]), 0});
         is_parent.push_back(0);
         is_leaf.push_back(0);
         if (parent >= 0) {
@@ -154,9 +154,7 @@ Object* FreshObject(const Plan& plan, int32_t n, Object* top, Object** objects) 
   Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects);
   Object fresh;
   fresh.Reserve(node.children);
-  Value& slot = parent->AppendAbsent(node.key);
-  slot = Value(std::move(fresh));
-  objects[at] = &slot.as_object();
+  objects[at] = &parent->AppendAbsent(node.key, std::move(fresh)).as_object();
   return objects[at];
 }
 
@@ -178,11 +176,12 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
   }
 }
 
-// Convert() into a fresh (null) slot, without a temporary for the common cases: text, and
-// plain decimal integers short enough not to overflow.
-void ConvertInto(std::string_view text, Conversion conversion, Value& slot) {
+// Appends `key` = Convert(text) to an object that lacks it, the value built in place for the
+// common cases: text, and plain decimal integers short enough not to overflow.
+void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
+                     Conversion conversion) {
   if (conversion == Conversion::kNone) {
-    slot.SetString(text);
+    object->AppendAbsent(key, text);
     return;
   }
   if (conversion == Conversion::kInt && !text.empty() && text.size() <= 18) {
@@ -194,11 +193,11 @@ void ConvertInto(std::string_view text, Conversion conversion, Value& slot) {
       n = n * 10 + d;
     }
     if (i == text.size()) {
-      slot.SetInt(n);
+      object->AppendAbsent(key, n);
       return;
     }
   }
-  slot = conversion == Conversion::kInt ? RubyToI(text) : RubyToF(text);
+  object->AppendAbsent(key, conversion == Conversion::kInt ? RubyToI(text) : RubyToF(text));
 }
 
 Value Convert(std::string_view text, Conversion conversion) {
@@ -437,13 +436,16 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
     const auto& node = plan.nodes[static_cast<size_t>(n)];
     Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects.data());
     if (!stored[static_cast<size_t>(n)]) {
-      Value& slot = parent->AppendAbsent(node.key);
-      if (present) ConvertInto(text, c.conversion, slot);
+      if (present) {
+        AppendConverted(parent, node.key, text, c.conversion);
+      } else {
+        parent->AppendAbsent(node.key);
+      }
       stored[static_cast<size_t>(n)] = true;
     } else {
       // A name captured twice in one pattern (alternatives, repeated groups).
       Value value = present ? Convert(text, c.conversion) : Value();
-      MergeCapture(*parent->Find(node.key), std::move(value), targets[i].overwrite);
+      MergeCapture(*parent->Find(node.key.str()), std::move(value), targets[i].overwrite);
     }
   }
 }

@@ -48,8 +48,8 @@ class GrokFilter : public FilterPlugin {
   // place, without a lookup. The fields form a tree of nodes, parents before children.
   struct FreshStorePlan {
     struct Node {
-      int32_t parent = -1;  // -1: a top-level field
-      std::string key;
+      int32_t parent = -1;    // -1: a top-level field
+      FieldKey key;           // interned once here, so storing copies a pointer
       uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
     };
     static constexpr size_t kMaxNodes = 64;
