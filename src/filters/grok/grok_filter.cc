@@ -434,7 +434,12 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
     }
     const int32_t n = c.leaf;
     const auto& node = plan.nodes[static_cast<size_t>(n)];
-    Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects.data());
+    Object* parent = top;
+    if (node.parent >= 0) {
+      // Made by an earlier capture of the same object, usually: only the first one creates it.
+      parent = objects[static_cast<size_t>(node.parent)];
+      if (parent == nullptr) parent = FreshObject(plan, node.parent, top, objects.data());
+    }
     if (!stored[static_cast<size_t>(n)]) {
       if (present) {
         AppendConverted(parent, node.key, text, c.conversion);
