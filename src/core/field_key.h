@@ -34,10 +34,14 @@ class FieldKey {
   // True when the name is shared through the pool (false only when the pool was full).
   bool interned() const { return !owned(); }
 
-  // Interned names compare by pointer first.
+  // Two interned names are equal exactly when they are the same copy.
   bool operator==(const FieldKey& other) const {
-    return bits_ == other.bits_ || str() == other.str();
+    if (bits_ == other.bits_) return true;
+    return (owned() || other.owned()) && str() == other.str();
   }
+  // One bit of 64 chosen by the interned copy's address: a filter over a set of interned names
+  // without reading them. Meaningless for an owned name.
+  uint64_t IdBit() const { return uint64_t{1} << ((bits_ * 0x9E3779B97F4A7C15ULL) >> 58); }
 
   // Names in the pool, for tests and stats.
   static size_t PoolSize();

@@ -29,6 +29,7 @@ class Object {
   size_t size() const { return members_.size(); }
   bool empty() const { return members_.empty(); }
   inline const std::string& key(size_t i) const;
+  inline const FieldKey& field_key(size_t i) const;
   inline Value& value(size_t i);
   inline const Value& value(size_t i) const;
 
@@ -135,6 +136,7 @@ inline Value& Object::AppendAbsent(const FieldKey& key) {
 }
 
 inline const std::string& Object::key(size_t i) const { return members_[i].key.str(); }
+inline const FieldKey& Object::field_key(size_t i) const { return members_[i].key; }
 inline Value& Object::value(size_t i) { return members_[i].value; }
 inline const Value& Object::value(size_t i) const { return members_[i].value; }
 

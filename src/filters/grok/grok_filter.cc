@@ -77,16 +77,6 @@ uint16_t FillChildCounts(std::vector<Target>& targets) {
   return count({});
 }
 
-// A 1-in-64 signature of a field name: most names that are not among a plan's top-level fields
-// are told apart by one AND, without comparing text.
-uint64_t KeyBit(std::string_view key) {
-  if (key.empty()) return 1;
-  unsigned h = static_cast<unsigned>(key.size()) * 31U +
-               static_cast<unsigned char>(key.front()) * 7U +
-               static_cast<unsigned char>(key.back());
-  return uint64_t{1} << (h & 63U);
-}
-
 // The fresh-store plan of one pattern's targets; unusable when a target is invalid, in
 // `[@metadata]`, or a field both set and nested into (`[a]` and `[a][b]`): those take the
 // general path.
@@ -116,8 +106,10 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
         if (parent >= 0) {
           ++plan.nodes[static_cast<size_t>(parent)].children;
         } else {
-          plan.top_keys.push_back(path[i]);
-          plan.top_key_bits |= KeyBit(path[i]);
+          const FieldKey& key = plan.nodes.back().key;
+          plan.top_keys.push_back(key);
+          // An owned name (the pool was full) has no usable IdBit: no filter then.
+          plan.top_key_bits |= key.interned() ? key.IdBit() : ~uint64_t{0};
         }
       }
       const auto at = static_cast<size_t>(found);
@@ -136,9 +128,10 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
 template <typename Plan>
 bool HasTopLevelField(const Plan& plan, const Object& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
-    const std::string& key = fields.key(i);
-    if ((plan.top_key_bits & KeyBit(key)) == 0) continue;
-    for (const std::string& top : plan.top_keys) {
+    // Interned names are told apart by one AND, mostly, and then by their pointers.
+    const FieldKey& key = fields.field_key(i);
+    if (key.interned() && (plan.top_key_bits & key.IdBit()) == 0) continue;
+    for (const FieldKey& top : plan.top_keys) {
       if (top == key) return true;
     }
   }

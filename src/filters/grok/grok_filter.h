@@ -60,9 +60,9 @@ class GrokFilter : public FilterPlugin {
       int32_t leaf;  // its node
       Conversion conversion;
     };
-    std::vector<Capture> captures;      // parallel to the pattern's captures, compact
-    std::vector<std::string> top_keys;  // the top-level fields, checked against the event's
-    uint64_t top_key_bits = 0;          // KeyBit() of each top-level field
+    std::vector<Capture> captures;   // parallel to the pattern's captures, compact
+    std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
+    uint64_t top_key_bits = 0;       // FieldKey::IdBit() of each top-level field
   };
   struct FieldPatterns {
     FieldRef field;
