@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +92,11 @@ TEST(FieldKeyTest, ObjectsWithOwnedAndInternedKeys) {
   EXPECT_EQ(o.size(), 3u);
 }
 
+TEST(FieldKeyTest, IdBitsOfEqualNamesAgree) {
+  EXPECT_EQ(FieldKey("proto").IdBit(), FieldKey("proto").IdBit());
+  EXPECT_EQ(std::popcount(FieldKey("proto").IdBit()), 1);
+}
+
 // Last in this file: it fills the process-wide pool. A full pool still works — names are then
 // owned by their keys — so later tests are unaffected.
 TEST(FieldKeyTest, FullPoolFallsBackToOwnedNames) {
@@ -105,7 +111,13 @@ TEST(FieldKeyTest, FullPoolFallsBackToOwnedNames) {
   EXPECT_TRUE(again.interned());
   EXPECT_EQ(&again.str(), &before.str());
   EXPECT_EQ(FieldKey::PoolSize(), FieldKey::kMaxNames);
+  // Owned names compare by text, with each other and with interned ones.
+  FieldKey owned_again("a_name_after_the_pool_filled");
+  EXPECT_NE(&owned_again.str(), &after.str());
+  EXPECT_EQ(owned_again, after);
+  EXPECT_FALSE(after == again);
 }
+
 
 }  // namespace
 }  // namespace perimeter
