@@ -23,7 +23,8 @@ struct ObjectMember;
 
 // An insertion-ordered map from field name to Value. Events have few fields, so lookups scan
 // linearly: faster than hashing for the ~20 keys an event carries. Members live in one vector
-// (one allocation per object, which matters: events are built at millions per second).
+// (one allocation per object, which matters: events are built at millions per second), and
+// their names are interned FieldKeys (a pointer each, not a string).
 class Object {
  public:
   size_t size() const { return members_.size(); }
@@ -39,13 +40,12 @@ class Object {
   Value& GetOrInsert(std::string_view key);
   // Sets `key` to `v`, keeping its position when it exists.
   Value& Set(std::string_view key, Value v);
-  // Adds `key` at the end without looking for it: the caller knows it is absent (grok storing
-  // into a fresh event). Within capacity, references to other members stay valid.
-  // The new member's value is null.
+  // Adds `key` at the end, null, without looking for it: the caller knows it is absent (grok
+  // storing into a fresh event). Within capacity, references to other members stay valid.
   // A FieldKey made once ahead (a filter's plan) spares interning the name per event.
   Value& AppendAbsent(std::string_view key) { return AppendAbsent(FieldKey(key)); }
   inline Value& AppendAbsent(const FieldKey& key);
-  // The same, the value built in place from `init` (a string_view, an integer, an Object...).
+  // The same with the value built in place from `init` (a string_view, an integer, an Object).
   template <typename T>
   Value& AppendAbsent(const FieldKey& key, T&& init) {
     return members_.emplace_back(key, std::forward<T>(init)).value;
