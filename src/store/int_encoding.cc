@@ -64,6 +64,11 @@ uint64_t Gcd(uint64_t a, uint64_t b) {
   return std::gcd(a, b);
 }
 
+// d / gcd (gcd ≤ INT64_MAX). The divisor is mostly 1, and a division costs tens of cycles.
+inline int64_t DivideBy(int64_t d, uint64_t gcd) {
+  return gcd == 1 ? d : d / static_cast<int64_t>(gcd);
+}
+
 // zstd codes bytes with Huffman tables and finds repeats, so a stream of one-byte symbols
 // shrinks to about its entropy; wider symbols much less. Floors keep tiny entropies honest
 // about per-block overheads.
@@ -88,7 +93,7 @@ void EncodeDelta(std::span<const int64_t> values, uint64_t gcd, std::string* out
   for (size_t i = 1; i < values.size(); ++i) {
     int64_t d = static_cast<int64_t>(static_cast<uint64_t>(values[i]) -
                                      static_cast<uint64_t>(values[i - 1]));
-    p = EncodeVarint(p, ZigZag(d / static_cast<int64_t>(gcd)));
+    p = EncodeVarint(p, ZigZag(DivideBy(d, gcd)));
   }
   out->resize(static_cast<size_t>(p - out->data()));
 }
@@ -101,7 +106,8 @@ void EncodeBitPacked(std::span<const int64_t> values, int64_t min, uint64_t gcd,
   out->push_back(static_cast<char>(bits));
   std::vector<uint64_t> offsets(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
-    offsets[i] = (static_cast<uint64_t>(values[i]) - static_cast<uint64_t>(min)) / gcd;
+    uint64_t off = static_cast<uint64_t>(values[i]) - static_cast<uint64_t>(min);
+    offsets[i] = gcd == 1 ? off : off / gcd;
   }
   PackBits(offsets, bits, out);
 }
@@ -203,7 +209,7 @@ void EncodeInts(std::span<const int64_t> values, std::string* out) {
   for (size_t i = 1; i < n; ++i) {
     int64_t d = static_cast<int64_t>(static_cast<uint64_t>(values[i]) -
                                      static_cast<uint64_t>(values[i - 1]));
-    delta_varint_bytes += VarintLength(ZigZag(d / static_cast<int64_t>(delta_gcd)));
+    delta_varint_bytes += VarintLength(ZigZag(DivideBy(d, delta_gcd)));
   }
 
   int bits = BitsFor((static_cast<uint64_t>(max) - static_cast<uint64_t>(min)) / value_gcd);

@@ -319,6 +319,7 @@ void TemplateEncoder::Compile(Template* t) const {
       const char* next = DecodeVarint(text.data() + i, text.data() + text.size(), &col);
       i = static_cast<size_t>(next - text.data());
       t->ops.push_back({MatchOp::kColumn, static_cast<uint32_t>(col), 0});
+      t->columns.push_back(static_cast<uint32_t>(col));
     }
   }
   flush_literal();
@@ -357,36 +358,58 @@ void TemplateEncoder::Compile(Template* t) const {
 }
 
 namespace {
-// How many bytes of [p, p+n) equal `b`, eight at a time.
-inline uint32_t CountByte(const char* p, size_t n, uint8_t b) {
+// How many bytes of [p, p+n) equal `a` and how many equal `b`, eight at a time in one pass.
+inline void CountBytes(const char* p, size_t n, uint8_t a, uint8_t b, uint32_t* count_a,
+                       uint32_t* count_b) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
-  uint64_t pattern = kOnes * b;
-  uint32_t count = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
+  // 1 in each byte of `w` equal to the byte of `pattern`, else 0.
+  auto equal_bytes = [](uint64_t w, uint64_t pattern) {
     uint64_t x = w ^ pattern;                      // zero bytes where equal
     uint64_t nonzero = ((x & kLow7) + kLow7) | x;  // high bit set in each non-zero byte
-    // One bit per equal byte at bit 7 of its byte; summing the bytes counts them (no popcnt
-    // instruction is assumed).
-    count += static_cast<uint32_t>((((~nonzero & ~kLow7) >> 7) * kOnes) >> 56);
+    return (~nonzero & ~kLow7) >> 7;
+  };
+  // The sum of the eight bytes of `v` (each at most 255): pairs into 16-bit lanes, then those
+  // summed by a multiply (no popcnt instruction is assumed).
+  auto sum_bytes = [](uint64_t v) {
+    constexpr uint64_t kEvenBytes = 0x00ff00ff00ff00ffull;
+    uint64_t pairs = (v & kEvenBytes) + ((v >> 8) & kEvenBytes);
+    return static_cast<uint32_t>((pairs * 0x0001000100010001ull) >> 48);
+  };
+  const uint64_t pattern_a = kOnes * a, pattern_b = kOnes * b;
+  uint32_t total_a = 0, total_b = 0;
+  size_t i = 0;
+  while (i + 8 <= n) {
+    // Per-byte tallies, summed before a byte can overflow.
+    uint64_t tally_a = 0, tally_b = 0;
+    for (size_t words = 0; words < 255 && i + 8 <= n; ++words, i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      tally_a += equal_bytes(w, pattern_a);
+      tally_b += equal_bytes(w, pattern_b);
+    }
+    total_a += sum_bytes(tally_a);
+    total_b += sum_bytes(tally_b);
   }
-  for (; i < n; ++i) count += static_cast<uint8_t>(p[i]) == b;
-  return count;
+  for (; i < n; ++i) {
+    total_a += static_cast<uint8_t>(p[i]) == a;
+    total_b += static_cast<uint8_t>(p[i]) == b;
+  }
+  *count_a = total_a;
+  *count_b = total_b;
 }
 
-// Literals between slots are short: compare inline rather than call memcmp.
+// Literals between slots are short: compare inline rather than call memcmp, the tail (and
+// anything shorter than 8 bytes) with loads that overlap what was already compared.
 inline bool SameBytes(const char* a, const char* b, size_t n) {
-  while (n >= 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
-    a += 8;
-    b += 8;
-    n -= 8;
+  if (n >= 8) {
+    for (; n > 8; n -= 8, a += 8, b += 8) {
+      if (LoadFixed64(a) != LoadFixed64(b)) return false;
+    }
+    return LoadFixed64(a + n - 8) == LoadFixed64(b + n - 8);
+  }
+  if (n >= 4) {
+    return LoadFixed32(a) == LoadFixed32(b) && LoadFixed32(a + n - 4) == LoadFixed32(b + n - 4);
   }
   for (size_t i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;
@@ -409,13 +432,15 @@ bool TemplateEncoder::Match(const Template& t, std::string_view m, RowFields& fi
         pos += op.b;
         break;
       case MatchOp::kNumber: {
+        // One pass: leading zeros add nothing to the value.
+        const char* digits = m.data() + pos;
+        size_t limit = std::min(m.size() - pos, kMaxSlotDigits);
         size_t run = 0;
-        while (pos + run < m.size() && run < kMaxSlotDigits && IsDigit(m[pos + run])) ++run;
+        int64_t v = 0;
+        for (; run < limit && IsDigit(digits[run]); ++run) v = v * 10 + (digits[run] - '0');
         if (run == 0) return false;
         size_t lz = 0;
-        while (lz + 1 < run && m[pos + lz] == '0') ++lz;
-        int64_t v = 0;
-        for (size_t d = lz; d < run; ++d) v = v * 10 + (m[pos + d] - '0');
+        while (lz + 1 < run && digits[lz] == '0') ++lz;
         numbers_.emplace_back(v, static_cast<int64_t>(lz));
         pos += run;
         break;
@@ -451,11 +476,9 @@ void TemplateEncoder::Record(uint32_t code, std::string_view message, bool match
   }
   codes_.push_back(code);
   if (matched) {
-    for (const MatchOp& op : t.ops) {
-      if (op.kind == MatchOp::kColumn) {
-        if (op.a >= references_.size()) references_.resize(op.a + 1, 0);
-        ++references_[op.a];
-      }
+    for (uint32_t col : t.columns) {
+      if (col >= references_.size()) references_.resize(col + 1, 0);
+      ++references_[col];
     }
     if (filter_ != nullptr) {
       for (const auto& [first, last] : t.filter_spans) {
@@ -495,8 +518,8 @@ void TemplateEncoder::Record(uint32_t code, std::string_view message, bool match
 void TemplateEncoder::Add(std::string_view message, RowFields& fields) {
   // The shape: length bucket and counts of spaces and '='. Lines of one template mostly share
   // it, so it names the template to try first.
-  uint32_t spaces = CountByte(message.data(), message.size(), ' ');
-  uint32_t equals = CountByte(message.data(), message.size(), '=');
+  uint32_t spaces, equals;
+  CountBytes(message.data(), message.size(), ' ', '=', &spaces, &equals);
   shape_ = (static_cast<uint64_t>(spaces) << 32 | static_cast<uint64_t>(equals) << 8 |
             std::min<uint64_t>(message.size() / 64, 255)) +
            1;  // never 0

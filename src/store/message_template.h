@@ -93,6 +93,7 @@ class TemplateEncoder {
     std::vector<uint32_t> slot_streams;
     std::string literals;
     std::vector<MatchOp> ops;
+    std::vector<uint32_t> columns;  // of the kColumn ops, in order: counted per matched line
     // Literal tokens holding numbers that the token filter needs per line (they contain a
     // letter, a byte >= 0x80 or a dot): where each begins and ends.
     std::vector<std::pair<OpOffset, OpOffset>> filter_spans;

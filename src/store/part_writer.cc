@@ -17,6 +17,14 @@ constexpr size_t kWriteChunkBytes = 4 << 20;
 constexpr int64_t kNanosPerMinute = 60'000'000'000;
 static_assert(kSketchPrecision == HyperLogLog::kPrecision, "sketch frames hold the registers");
 
+bool SameColumnKeys(const std::vector<ColumnData>& a, const std::vector<ColumnData>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i].key == b[i].key)) return false;
+  }
+  return true;
+}
+
 int64_t MinuteOf(int64_t ns) {
   return ns >= 0 ? ns / kNanosPerMinute : -((-ns + kNanosPerMinute - 1) / kNanosPerMinute);
 }
@@ -64,10 +72,17 @@ Status PartWriter::AddRowGroup(std::span<const RowSet* const> sets, std::span<co
                                    " rows exceeds " + std::to_string(kRowGroupRows));
   }
   size_t n = rows.size();
-  // set column -> part column
+  // set column -> part column. A flush hands every memtable chunk to each group, and chunks
+  // mostly have the same columns in the same order: a set with the previous set's keys reuses
+  // its map instead of hashing every key again.
   std::vector<std::vector<uint32_t>> maps(sets.size());
   for (size_t s = 0; s < sets.size(); ++s) {
-    for (const ColumnData& c : sets[s]->columns()) maps[s].push_back(PartColumn(c.key));
+    const std::vector<ColumnData>& columns = sets[s]->columns();
+    if (s > 0 && SameColumnKeys(columns, sets[s - 1]->columns())) {
+      maps[s] = maps[s - 1];
+      continue;
+    }
+    for (const ColumnData& c : columns) maps[s].push_back(PartColumn(c.key));
   }
   // part column -> (set -> set column)
   size_t ncols = meta_.columns.size();

@@ -1,11 +1,14 @@
 #include "store/row_group_encoder.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <numeric>
+
+// Analysis hashes every row of most columns, mostly short strings: inlined, XXH3 costs less
+// than the call to the shared library's.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "store/byte_coding.h"
 #include "store/distinct_index.h"
@@ -31,26 +34,6 @@ constexpr uint32_t kMinTemplates = 16;
 
 constexpr uint32_t kUnset = 0xfffffffeu;
 
-uint64_t HashRow(const GatheredColumn& c, size_t row) {
-  switch (c.key->type) {
-    case ColumnType::kBool:
-    case ColumnType::kInt:
-    case ColumnType::kTimestamp:
-      return MixInt(static_cast<uint64_t>(c.ints[row]));
-    case ColumnType::kFloat: {
-      uint64_t bits;
-      std::memcpy(&bits, &c.floats[row], 8);
-      return MixInt(bits);
-    }
-    case ColumnType::kString:
-    case ColumnType::kValue:
-      return XXH3_64bits(c.strings[row].data(), c.strings[row].size());
-    case ColumnType::kNull:
-      return 0;
-  }
-  return 0;
-}
-
 // Whether row `a` of `x` and row `b` of `y` (columns of one type) hold the same value.
 bool CrossEqual(const GatheredColumn& x, size_t a, const GatheredColumn& y, size_t b) {
   switch (x.key->type) {
@@ -62,24 +45,7 @@ bool CrossEqual(const GatheredColumn& x, size_t a, const GatheredColumn& y, size
       return std::memcmp(&x.floats[a], &y.floats[b], 8) == 0;
     case ColumnType::kString:
     case ColumnType::kValue:
-      return x.strings[a] == y.strings[b];
-    case ColumnType::kNull:
-      return true;
-  }
-  return false;
-}
-
-bool RowsEqual(const GatheredColumn& c, size_t a, size_t b) {
-  switch (c.key->type) {
-    case ColumnType::kBool:
-    case ColumnType::kInt:
-    case ColumnType::kTimestamp:
-      return c.ints[a] == c.ints[b];
-    case ColumnType::kFloat:
-      return std::memcmp(&c.floats[a], &c.floats[b], 8) == 0;
-    case ColumnType::kString:
-    case ColumnType::kValue:
-      return c.strings[a] == c.strings[b];
+      return SameBytes(x.strings[a], y.strings[b]);
     case ColumnType::kNull:
       return true;
   }
@@ -123,14 +89,50 @@ FrameRef RowGroupEncoder::PutFrame(std::string_view raw) {
   return ref;
 }
 
-void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
-  c.analyzed = false;
-  if (c.key->type == ColumnType::kTimestamp || c.present_count == 0) return;
-  uint32_t limit = std::max<uint32_t>(1, c.present_count / kDictDistinctDivisor);
-  c.codes.assign(rows, kNoCode);
+namespace {
+
+// A column's cells of one kind, so that the analysis loop compares and hashes them without
+// switching on the column type per row. The hash of a string is its XXH3, which message
+// templates compare token hashes with (code_hash).
+struct IntCells {
+  const int64_t* v;
+  bool Equal(size_t a, size_t b) const { return v[a] == v[b]; }
+  uint64_t Hash(size_t r) const { return MixInt(static_cast<uint64_t>(v[r])); }
+};
+struct FloatCells {
+  const double* v;
+  uint64_t Bits(size_t r) const {
+    uint64_t bits;
+    std::memcpy(&bits, &v[r], 8);
+    return bits;
+  }
+  bool Equal(size_t a, size_t b) const { return Bits(a) == Bits(b); }
+  uint64_t Hash(size_t r) const { return MixInt(Bits(r)); }
+};
+struct ByteCells {
+  const std::string_view* v;
+  bool Equal(size_t a, size_t b) const { return SameBytes(v[a], v[b]); }
+  uint64_t Hash(size_t r) const { return XXH3_64bits(v[r].data(), v[r].size()); }
+};
+struct NullCells {
+  bool Equal(size_t, size_t) const { return true; }
+  uint64_t Hash(size_t) const { return 0; }
+};
+
+void ClearCodes(GatheredColumn& c) {
+  c.codes.clear();
   c.first_row.clear();
   c.code_hash.clear();
   c.counts.clear();
+}
+
+// Gives the present rows of `c` first-seen codes; false (and no codes) when the column has too
+// many distinct values for a dictionary.
+template <typename Cells>
+bool AssignCodes(GatheredColumn& c, size_t rows, const Cells& cells) {
+  uint32_t limit = std::max<uint32_t>(1, c.present_count / kDictDistinctDivisor);
+  ClearCodes(c);
+  c.codes.assign(rows, kNoCode);
   DistinctIndex index(std::min<size_t>(c.present_count, 4096));
   // A sample tells high-cardinality columns (messages, ports) early, before hashing them all.
   constexpr size_t kSampleRows = 1024;
@@ -139,7 +141,7 @@ void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
   for (size_t r = 0; r < rows; ++r) {
     if (!c.present[r]) continue;
     // Repeats of the previous row (constant fields, runs) skip the hash table.
-    if (prev < rows && RowsEqual(c, prev, r)) {
+    if (prev < rows && cells.Equal(prev, r)) {
       uint32_t code = c.codes[prev];
       ++c.counts[code];
       c.codes[r] = code;
@@ -149,23 +151,17 @@ void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
     }
     prev = r;
     if (++seen == kSampleRows && c.first_row.size() * 4 > kSampleRows * 3) {
-      c.codes.clear();
-      c.first_row.clear();
-      c.code_hash.clear();
-      c.counts.clear();
-      return;
+      ClearCodes(c);
+      return false;
     }
-    uint64_t h = HashRow(c, r);
+    uint64_t h = cells.Hash(r);
     bool inserted;
     uint32_t code = index.FindOrInsert(
-        h, [&](uint32_t k) { return RowsEqual(c, c.first_row[k], r); }, &inserted);
+        h, [&](uint32_t k) { return cells.Equal(c.first_row[k], r); }, &inserted);
     if (inserted) {
       if (code >= limit) {
-        c.codes.clear();
-        c.first_row.clear();
-        c.code_hash.clear();
-        c.counts.clear();
-        return;
+        ClearCodes(c);
+        return false;
       }
       c.first_row.push_back(static_cast<uint32_t>(r));
       c.code_hash.push_back(h);
@@ -174,7 +170,32 @@ void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
     ++c.counts[code];
     c.codes[r] = code;
   }
-  c.analyzed = true;
+  return true;
+}
+
+}  // namespace
+
+void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
+  c.analyzed = false;
+  if (c.key->type == ColumnType::kTimestamp || c.present_count == 0) return;
+  switch (c.key->type) {
+    case ColumnType::kBool:
+    case ColumnType::kInt:
+      c.analyzed = AssignCodes(c, rows, IntCells{c.ints.data()});
+      break;
+    case ColumnType::kFloat:
+      c.analyzed = AssignCodes(c, rows, FloatCells{c.floats.data()});
+      break;
+    case ColumnType::kString:
+    case ColumnType::kValue:
+      c.analyzed = AssignCodes(c, rows, ByteCells{c.strings.data()});
+      break;
+    case ColumnType::kNull:
+      c.analyzed = AssignCodes(c, rows, NullCells{});
+      break;
+    case ColumnType::kTimestamp:
+      break;
+  }
 }
 
 void RowGroupEncoder::ChooseDictionaries(std::vector<GatheredColumn>& columns, size_t /*rows*/) {
@@ -440,6 +461,8 @@ class CandidateFields final : public RowFields {
       if (o.key->type != ColumnType::kString && o.key->type != ColumnType::kInt) continue;
       Candidate& cand = candidates_.emplace_back();
       cand.col = &o;
+      cand.present = o.present.data();
+      if (o.key->type == ColumnType::kString) cand.strings = o.strings.data();
       if (o.analyzed && o.key->type == ColumnType::kInt) {
         for (uint32_t row : o.first_row) {
           std::string t;
@@ -467,6 +490,12 @@ class CandidateFields final : public RowFields {
   bool Text(uint32_t column, std::string_view* text) override {
     if (column >= by_column_.size() || by_column_[column] < 0) return false;
     Candidate& cand = candidates_[static_cast<size_t>(by_column_[column])];
+    // Matching asks for a few string columns per line: answered from the candidate alone.
+    if (cand.strings != nullptr) {
+      if (!cand.present[row_]) return false;
+      *text = cand.strings[row_];
+      return true;
+    }
     return TextOf(cand, text);
   }
 
@@ -494,7 +523,9 @@ class CandidateFields final : public RowFields {
  private:
   struct Candidate {
     const GatheredColumn* col;
-    std::vector<std::string> code_text;  // analyzed ints
+    const uint8_t* present = nullptr;           // col's
+    const std::string_view* strings = nullptr;  // col's, for a string column
+    std::vector<std::string> code_text;         // analyzed ints
     std::vector<uint64_t> code_hash;
     char buf[24];
   };

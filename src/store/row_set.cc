@@ -1,5 +1,6 @@
 #include "store/row_set.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "store/value_codec.h"
@@ -92,34 +93,65 @@ Value ColumnData::ValueAt(size_t row) const {
   return Value();
 }
 
-void SetCell(ColumnData* c, size_t row, const Value& v, ValueEncoder* encoder) {
-  c->PadTo(row);
+namespace {
+
+// Column buffers are reused from flushed memtables, long out of the cache, and a store to a
+// line that is not in the cache waits for it: each append asks for the line a few rows on.
+// (The address is computed as an integer: the buffer may have none yet, and a prefetch of any
+// address is harmless.)
+template <typename Buffer>
+inline void PrefetchPastEnd(const Buffer& b) {
+  constexpr uintptr_t kAheadBytes = 256;
+  uintptr_t end = reinterpret_cast<uintptr_t>(b.data() + b.size());
+  __builtin_prefetch(reinterpret_cast<const void*>(end + kAheadBytes), 1);
+}
+
+// SetCell without the padding: `c` has exactly `row` slots. Inlined into the columnizing loop.
+inline void AppendCell(ColumnData* c, const Value& v, ValueEncoder* encoder) {
+  PrefetchPastEnd(c->present);
   c->present.push_back(1);
   switch (c->key.type) {
     case ColumnType::kNull:
       break;
     case ColumnType::kBool:
+      PrefetchPastEnd(c->ints);
       c->ints.push_back(v.as_bool() ? 1 : 0);
       break;
     case ColumnType::kInt:
+      PrefetchPastEnd(c->ints);
       c->ints.push_back(v.as_int());
       break;
     case ColumnType::kTimestamp:
+      PrefetchPastEnd(c->ints);
       c->ints.push_back(v.as_timestamp().nanos());
       break;
     case ColumnType::kFloat:
+      PrefetchPastEnd(c->floats);
       c->floats.push_back(v.as_float());
       break;
-    case ColumnType::kString:
-      c->bytes += v.as_string();
+    case ColumnType::kString: {
+      PrefetchPastEnd(c->ends);
+      PrefetchPastEnd(c->bytes);
+      const std::string& s = v.as_string();
+      c->bytes.append(s.data(), s.size());
       c->ends.push_back(static_cast<uint32_t>(c->bytes.size()));
       break;
+    }
     case ColumnType::kValue:
+      PrefetchPastEnd(c->ends);
+      PrefetchPastEnd(c->bytes);
       encoder->Reset();
       encoder->EncodeValue(v, &c->bytes);
       c->ends.push_back(static_cast<uint32_t>(c->bytes.size()));
       break;
   }
+}
+
+}  // namespace
+
+void SetCell(ColumnData* c, size_t row, const Value& v, ValueEncoder* encoder) {
+  c->PadTo(row);
+  AppendCell(c, v, encoder);
 }
 
 int RowSet::FindColumn(const ColumnKey& key) const {
@@ -175,28 +207,19 @@ ColumnType LeafType(const Value& v) {
   return ColumnType::kNull;
 }
 
-constexpr int8_t kNestedObject = -1;
-
-// Field names are short: compare them inline rather than through memcmp.
-inline bool SameKey(const std::string& a, const std::string& b) {
-  size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return false;
-  }
-  return true;
-}
+// How far past the cursor a member is looked for before it counts as unknown: enough to skip
+// the optional members an event lacks.
+constexpr size_t kMemberLookahead = 4;
+// A cache this long means events share no layout: it is started over rather than grown.
+constexpr size_t kMaxMemberCache = 4096;
 
 }  // namespace
 
 void RowSet::AppendEvent(const Event& event) {
-  timestamps_.push_back(0);  // AppendLeaf sets it from @timestamp
-  member_pos_ = 0;
-  member_chain_ok_ = true;
+  timestamps_.push_back(0);  // AppendObject sets it from @timestamp
+  cursor_ = 0;
   path_stack_.clear();
-  AppendObject(event.fields(), 0);
+  AppendObject(event.fields(), kRootPath);
   if (rows() == 1 && expected_rows_ > 1) {
     timestamps_.reserve(expected_rows_);
     for (ColumnData& c : columns_) {
@@ -211,70 +234,71 @@ void RowSet::AppendEvent(const Event& event) {
   }
 }
 
-void RowSet::AppendObject(const Object& object, int depth) {
+inline uint32_t RowSet::ResolveMember(const std::string& key, uint32_t path, int8_t kind) {
+  size_t end = std::min(member_cache_.size(), cursor_ + kMemberLookahead);
+  for (size_t i = cursor_; i < end; ++i) {
+    const MemberCacheEntry& e = member_cache_[i];
+    if (e.path == path && e.kind == kind && SameBytes(e.key, key)) {
+      cursor_ = i + 1;
+      return e.target;
+    }
+  }
+  return ResolveMemberSlow(key, path, kind);
+}
+
+void RowSet::AppendObject(const Object& object, uint32_t path) {
+  size_t row = rows() - 1;
   for (size_t i = 0; i < object.size(); ++i) {
     const std::string& key = object.key(i);
     const Value& v = object.value(i);
     if (v.is_object() && !v.as_object().empty()) {
-      size_t pos = member_pos_++;
-      if (!(member_chain_ok_ && pos < member_cache_.size() && member_cache_[pos].depth == depth &&
-            member_cache_[pos].type == kNestedObject && SameKey(member_cache_[pos].key, key))) {
-        member_chain_ok_ = false;
-        MemberCacheEntry e{key, depth, kNestedObject, 0};
-        if (pos < member_cache_.size()) {
-          member_cache_[pos] = std::move(e);
-        } else {
-          member_cache_.push_back(std::move(e));
-        }
-      }
+      uint32_t nested = ResolveMember(key, path, kNestedObject);
       path_stack_.push_back(&key);
-      AppendObject(v.as_object(), depth + 1);
+      AppendObject(v.as_object(), nested);
       path_stack_.pop_back();
       continue;
     }
-    AppendLeaf(key, v, depth);
+    uint32_t column = ResolveMember(key, path, static_cast<int8_t>(LeafType(v)));
+    ColumnData& c = columns_[column];
+    if (c.present.size() > row) continue;  // the same path twice in one event cannot happen
+    c.PadTo(row);
+    AppendCell(&c, v, &value_encoder_);
+    if (static_cast<int>(column) == timestamp_column_) timestamps_.back() = c.ints.back();
   }
 }
 
-void RowSet::AppendLeaf(const std::string& key, const Value& value, int depth) {
-  ColumnType type = LeafType(value);
-  size_t column = ResolveColumn(key, type, depth);
-  size_t row = rows() - 1;
-  ColumnData& c = columns_[column];
-  if (c.present.size() > row) return;  // the same path twice in one event cannot happen; be safe
-  SetCell(&c, row, value, &value_encoder_);
-  if (static_cast<int>(column) == timestamp_column_) timestamps_.back() = c.ints.back();
-}
-
-size_t RowSet::ResolveColumn(const std::string& key, ColumnType type, int depth) {
-  size_t pos = member_pos_++;
-  if (member_chain_ok_ && pos < member_cache_.size()) {
-    const MemberCacheEntry& e = member_cache_[pos];
-    if (e.depth == depth && e.type == static_cast<int8_t>(type) && SameKey(e.key, key)) {
-      return e.column;
-    }
-  }
-  member_chain_ok_ = false;
-  ColumnKey ck;
-  ck.path.reserve(path_stack_.size() + 1);
-  for (const std::string* p : path_stack_) ck.path.push_back(*p);
-  ck.path.push_back(key);
-  ck.type = type;
-  auto [it, inserted] = column_index_.emplace(ck.Id(), columns_.size());
-  if (inserted) {
-    ColumnData& c = columns_.emplace_back();
-    c.key = std::move(ck);
-    if (depth == 0 && type == ColumnType::kTimestamp && key == "@timestamp") {
-      timestamp_column_ = static_cast<int>(it->second);
-    }
-  }
-  MemberCacheEntry e{key, depth, static_cast<int8_t>(type), it->second};
-  if (pos < member_cache_.size()) {
-    member_cache_[pos] = std::move(e);
+uint32_t RowSet::ResolveMemberSlow(const std::string& key, uint32_t path, int8_t kind) {
+  uint32_t target;
+  if (kind == kNestedObject) {
+    std::string id(reinterpret_cast<const char*>(&path), sizeof path);
+    id += key;
+    auto [it, inserted] =
+        object_paths_.emplace(std::move(id), static_cast<uint32_t>(object_paths_.size() + 1));
+    target = it->second;
   } else {
-    member_cache_.push_back(std::move(e));
+    ColumnKey ck;
+    ck.path.reserve(path_stack_.size() + 1);
+    for (const std::string* p : path_stack_) ck.path.push_back(*p);
+    ck.path.push_back(key);
+    ck.type = static_cast<ColumnType>(kind);
+    bool is_timestamp =
+        path == kRootPath && ck.type == ColumnType::kTimestamp && key == "@timestamp";
+    auto [it, inserted] = column_index_.emplace(ck.Id(), columns_.size());
+    if (inserted) {
+      ColumnData& c = columns_.emplace_back();
+      c.key = std::move(ck);
+      if (is_timestamp) timestamp_column_ = static_cast<int>(it->second);
+    }
+    target = static_cast<uint32_t>(it->second);
   }
-  return it->second;
+  if (member_cache_.size() >= kMaxMemberCache) {
+    member_cache_.clear();
+    cursor_ = 0;
+  }
+  member_cache_.insert(member_cache_.begin() + static_cast<ptrdiff_t>(cursor_),
+                       MemberCacheEntry{key, path, kind, target});
+  ++cursor_;
+  return target;
 }
 
 void RowSet::Seal() {

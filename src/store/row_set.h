@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "store/byte_coding.h"
 #include "store/value_codec.h"
 
 namespace perimeter::store {
@@ -47,6 +49,27 @@ struct ColumnKey {
   std::string Id() const;
   bool operator==(const ColumnKey&) const = default;
 };
+
+// Whether two cells hold the same bytes. Inline, a word at a time, for the short values most
+// columns hold (a call to memcmp costs more than comparing them).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n > 16) return std::memcmp(x, y, n) == 0;
+  if (n >= 8) {
+    // The first and the last 8 bytes (overlapping when n < 16).
+    return LoadFixed64(x) == LoadFixed64(y) && LoadFixed64(x + n - 8) == LoadFixed64(y + n - 8);
+  }
+  if (n >= 4) {
+    return LoadFixed32(x) == LoadFixed32(y) && LoadFixed32(x + n - 4) == LoadFixed32(y + n - 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
 
 struct ColumnData {
   ColumnKey key;
@@ -109,9 +132,15 @@ class RowSet {
   size_t MemoryBytes() const;
 
  private:
-  void AppendObject(const Object& object, int depth);
-  void AppendLeaf(const std::string& key, const Value& value, int depth);
-  size_t ResolveColumn(const std::string& key, ColumnType type, int depth);
+  // Appends the members of `object`, whose path id is `path` (kRootPath for the event's fields;
+  // path_stack_ holds the keys leading to it).
+  void AppendObject(const Object& object, uint32_t path);
+  // What member `key` of kind `kind` (a ColumnType, or kNestedObject) in object `path` maps to:
+  // a column index, or the path id of a nested object.
+  uint32_t ResolveMember(const std::string& key, uint32_t path, int8_t kind);
+  // The same when the cache does not know the member: looks it up by name (and adds the column
+  // or path), then caches it at the cursor.
+  uint32_t ResolveMemberSlow(const std::string& key, uint32_t path, int8_t kind);
 
   std::vector<ColumnData> columns_;
   std::vector<int64_t> timestamps_;
@@ -120,17 +149,23 @@ class RowSet {
   uint64_t lsn_ = 0;
 
   // Columnizing without hashing every field name: events of a pipeline visit the same members
-  // in the same order, so member i of this event usually maps to what member i of the last one
-  // did. An entry matches when key, depth and kind agree and every earlier member matched.
+  // in the same order, so the cache lists the members the last events visited, in order, and a
+  // cursor walks along as an event's members come. An entry names its object by path id rather
+  // than relying on the entries before it, so it holds wherever the cursor finds it: an event
+  // without an optional member (an ICMP line has no ports) skips a few entries, one with an
+  // extra member inserts one, and the entries the next event needs stay in place.
   struct MemberCacheEntry {
     std::string key;
-    int depth;
-    int8_t type;  // ColumnType, or -1 for a nested object
-    size_t column;
+    uint32_t path;    // path id of the object holding the member
+    int8_t kind;      // ColumnType, or kNestedObject
+    uint32_t target;  // column index, or the nested object's path id
   };
+  static constexpr uint32_t kRootPath = 0;
+  static constexpr int8_t kNestedObject = -1;
   std::vector<MemberCacheEntry> member_cache_;
-  size_t member_pos_ = 0;
-  bool member_chain_ok_ = true;
+  size_t cursor_ = 0;  // in member_cache_: where the next member is expected
+  // Path ids of nested objects: parent path id (4 bytes) + key -> path id.
+  std::unordered_map<std::string, uint32_t> object_paths_;
   std::vector<const std::string*> path_stack_;
   int timestamp_column_ = -1;  // the @timestamp column, whose values also fill timestamps_
   size_t expected_rows_ = 0;

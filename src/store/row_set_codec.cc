@@ -10,9 +10,26 @@ namespace {
 constexpr uint64_t kMaxBatchColumns = 1u << 16;
 constexpr uint64_t kMaxPathParts = 256;
 
+// At least the bytes EncodeRowSet appends for `rs`.
+size_t EncodedBound(const RowSet& rs) {
+  size_t rows = rs.rows();
+  size_t n = 2 * kMaxVarintBytes;
+  for (const ColumnData& c : rs.columns()) {
+    n += kMaxVarintBytes + 2 + (rows + 7) / 8;
+    for (const std::string& p : c.key.path) n += kMaxVarintBytes + p.size();
+    if (HasIntSlots(c.key.type)) n += rows * kMaxVarintBytes;
+    if (c.key.type == ColumnType::kFloat) n += rows * 8;
+    if (HasByteSlots(c.key.type)) n += rows * kMaxVarintBytes + c.bytes.size();
+  }
+  return n;
+}
+
 }  // namespace
 
 void EncodeRowSet(const RowSet& rs, std::string* out) {
+  // One allocation: growing by doubling would copy the messages once more (and fault in fresh
+  // pages for each copy).
+  out->reserve(out->size() + EncodedBound(rs));
   size_t rows = rs.rows();
   PutVarint(out, rows);
   PutVarint(out, rs.columns().size());

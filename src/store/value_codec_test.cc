@@ -1,5 +1,7 @@
 #include "store/value_codec.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "store/random_events.h"
@@ -82,6 +84,64 @@ TEST(RowSetCodec, BatchesRoundTripThroughBytes) {
     ByteReader short_in(std::string_view(buf).substr(0, cut));
     EXPECT_FALSE(DecodeRowSet(&short_in, &partial).ok());
   }
+}
+
+TEST(RowSet, MembersLandInTheirColumnsWhateverTheOrder) {
+  // Layouts that move the member cache's cursor around: optional members, other orders, the
+  // same key at other paths and with other types, nested objects coming and going.
+  auto event = [](int kind) {
+    Event e;
+    Object& f = e.fields();
+    f.Set("@timestamp", Timestamp(int64_t{1'000'000'000} * (kind + 1)));
+    if (kind % 3 == 0) f.Set("port", "22");
+    if (kind % 4 == 1) f.Set("port", int64_t{22});
+    Object geo;
+    geo.Set("name", kind % 2 == 0 ? "even" : "odd");
+    if (kind % 5 != 0) geo.Set("port", "nested");
+    if (kind % 7 != 3) f.Set("geo", geo);
+    f.Set("name", "top");
+    if (kind % 6 == 2) {
+      Object inner;
+      inner.Set("geo", geo);
+      f.Set("outer", inner);
+    }
+    if (kind % 8 == 5) f.Set("late", Array{Value(1.5), Value("x")});
+    return e;
+  };
+  RowSet rows;
+  std::vector<Event> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(event((i * 7919) % 97));
+    rows.AppendEvent(events.back());
+  }
+  rows.Seal();
+  ASSERT_EQ(rows.rows(), events.size());
+  for (size_t r = 0; r < events.size(); ++r) {
+    auto e = rows.EventAt(r);
+    ASSERT_TRUE(e.ok());
+    // Columns come back in first-seen order: compare member by member.
+    for (size_t i = 0; i < events[r].fields().size(); ++i) {
+      const std::string& key = events[r].fields().key(i);
+      const Value* got = e->fields().Find(key);
+      ASSERT_NE(got, nullptr) << r << " " << key;
+      EXPECT_TRUE(ExactEqual(events[r].fields().value(i), *got)) << r << " " << key << "\n"
+                                                                 << events[r].ToJson() << "\n"
+                                                                 << e->ToJson();
+    }
+    EXPECT_EQ(e->fields().size(), events[r].fields().size()) << r;
+    EXPECT_EQ(rows.timestamps()[r],
+              int64_t{1'000'000'000} * static_cast<int64_t>((r * 7919) % 97 + 1));
+  }
+  // One column per path and type.
+  std::vector<std::string> names;
+  for (const ColumnData& c : rows.columns()) {
+    names.push_back(c.key.DottedName() + ":" + ColumnTypeName(c.key.type));
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"@timestamp:timestamp", "geo.name:string", "geo.port:string",
+                                      "late:value", "name:string", "outer.geo.name:string",
+                                      "outer.geo.port:string", "port:int", "port:string"}));
 }
 
 TEST(TextForms, RecognizeOnlyTextThatFormatsBackExactly) {
