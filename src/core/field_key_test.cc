@@ -23,6 +23,24 @@ TEST(FieldKeyTest, SameNameSharesOneCopy) {
   EXPECT_EQ(FieldKey("").str(), "");
 }
 
+// Names are hashed and compared a word at a time with overlapping loads: a name differing
+// from another in any one byte, at any length, must still be a different name.
+TEST(FieldKeyTest, NamesDifferingInOneByteAreDifferent) {
+  for (size_t len = 1; len <= 40; ++len) {
+    std::string base(len, 'a');
+    FieldKey a(base);
+    EXPECT_EQ(&FieldKey(base).str(), &a.str());
+    for (size_t at = 0; at < len; ++at) {
+      std::string other = base;
+      other[at] = 'b';
+      FieldKey b(other);
+      EXPECT_NE(&b.str(), &a.str()) << len << " " << at;
+      EXPECT_EQ(b.str(), other);
+      EXPECT_FALSE(a == b);
+    }
+  }
+}
+
 TEST(FieldKeyTest, CopyMoveAndAssign) {
   FieldKey a("geoip");
   FieldKey copy = a;
@@ -117,7 +135,6 @@ TEST(FieldKeyTest, FullPoolFallsBackToOwnedNames) {
   EXPECT_EQ(owned_again, after);
   EXPECT_FALSE(after == again);
 }
-
 
 }  // namespace
 }  // namespace perimeter

@@ -24,10 +24,21 @@ const Value* Object::Find(std::string_view key) const {
   return const_cast<Object*>(this)->Find(key);
 }
 
+Value* Object::Find(const FieldKey& key) {
+  if (!key.interned()) return Find(key.str());
+  for (ObjectMember& m : members_) {
+    if (m.key == key) return &m.value;  // text is read only for an owned member name
+  }
+  return nullptr;
+}
+
 Value& Object::GetOrInsert(std::string_view key) {
-  if (Value* v = Find(key)) return *v;
+  // Interned first: an absent name (the common case: a parser adding fields) needs its key
+  // anyway, and the scan then compares pointers.
+  FieldKey name(key);
+  if (Value* v = Find(name)) return *v;
   if (members_.capacity() == 0) members_.reserve(4);  // skip the 1-2-4 growth steps
-  return members_.emplace_back(FieldKey(key), Value()).value;
+  return members_.emplace_back(std::move(name)).value;
 }
 
 Value& Object::Set(std::string_view key, Value v) {

@@ -36,6 +36,8 @@ class Object {
 
   Value* Find(std::string_view key);
   const Value* Find(std::string_view key) const;
+  // The same by interned name: members are told apart by pointer, without reading their names.
+  Value* Find(const FieldKey& key);
   // The value under `key`, inserted as null at the end when missing.
   Value& GetOrInsert(std::string_view key);
   // Sets `key` to `v`, keeping its position when it exists.
