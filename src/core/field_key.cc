@@ -5,6 +5,8 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "core/short_bytes.h"
+
 namespace perimeter {
 
 constinit const std::string FieldKey::kEmpty;
@@ -44,23 +46,12 @@ class NamePool {
   std::unordered_set<std::string, Hash, std::equal_to<>> names_;
 };
 
-uint64_t Load64(const char* p) {
-  uint64_t w;
-  __builtin_memcpy(&w, p, 8);  // a fixed size: one load, no call
-  return w;
-}
-uint32_t Load32(const char* p) {
-  uint32_t w;
-  __builtin_memcpy(&w, p, 4);
-  return w;
-}
-
 // Names are short, and hashing and comparing them is the whole cost of interning: both work a
 // word at a time, the last (partial) word read as overlapping loads rather than through a
 // variable-length memcpy or memcmp call.
 inline uint64_t LastWord(const char* p, size_t n) {
-  if (n >= 8) return Load64(p + n - 8);
-  if (n >= 4) return Load32(p) | (uint64_t{Load32(p + n - 4)} << 32);
+  if (n >= 8) return LoadWord64(p + n - 8);
+  if (n >= 4) return LoadWord32(p) | (uint64_t{LoadWord32(p + n - 4)} << 32);
   if (n == 0) return 0;
   return static_cast<unsigned char>(p[0]) | (static_cast<unsigned char>(p[n / 2]) << 8) |
          (static_cast<unsigned char>(p[n - 1]) << 16);
@@ -71,20 +62,11 @@ size_t HashName(std::string_view s) {
   const size_t n = s.size();
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
   for (size_t i = 0; i + 8 < n; i += 8) {
-    h = (h ^ Load64(p + i)) * 0xFF51AFD7ED558CCDULL;
+    h = (h ^ LoadWord64(p + i)) * 0xFF51AFD7ED558CCDULL;
     h ^= h >> 32;
   }
   h = (h ^ LastWord(p, n)) * 0xC4CEB9FE1A85EC53ULL;
   return static_cast<size_t>(h ^ (h >> 29));
-}
-
-bool SameName(const std::string& a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  for (size_t i = 0; i + 8 < n; i += 8) {
-    if (Load64(a.data() + i) != Load64(b.data() + i)) return false;
-  }
-  return LastWord(a.data(), n) == LastWord(b.data(), n);
 }
 
 // A thread's recent names, direct-mapped by hash: the hit path of interning takes no lock.
@@ -93,7 +75,7 @@ class ThreadNameCache {
  public:
   const std::string* Find(std::string_view name, size_t hash) const {
     const std::string* s = slots_[hash % kSlots];
-    return s != nullptr && SameName(*s, name) ? s : nullptr;
+    return s != nullptr && SameShortBytes(*s, name) ? s : nullptr;
   }
   void Put(size_t hash, const std::string* interned) { slots_[hash % kSlots] = interned; }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "core/short_bytes.h"
 #include "store/int_encoding.h"
 #include "store/part_format.h"
 #include "store/text_forms.h"
@@ -399,23 +400,6 @@ inline void CountBytes(const char* p, size_t n, uint8_t a, uint8_t b, uint32_t* 
   *count_b = total_b;
 }
 
-// Literals between slots are short: compare inline rather than call memcmp, the tail (and
-// anything shorter than 8 bytes) with loads that overlap what was already compared.
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n >= 8) {
-    for (; n > 8; n -= 8, a += 8, b += 8) {
-      if (LoadFixed64(a) != LoadFixed64(b)) return false;
-    }
-    return LoadFixed64(a + n - 8) == LoadFixed64(b + n - 8);
-  }
-  if (n >= 4) {
-    return LoadFixed32(a) == LoadFixed32(b) && LoadFixed32(a + n - 4) == LoadFixed32(b + n - 4);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 }  // namespace
 
 bool TemplateEncoder::Match(const Template& t, std::string_view m, RowFields& fields) {
@@ -428,7 +412,8 @@ bool TemplateEncoder::Match(const Template& t, std::string_view m, RowFields& fi
     op_pos_[k] = pos;
     switch (op.kind) {
       case MatchOp::kLiteral:
-        if (m.size() - pos < op.b || !SameBytes(m.data() + pos, lits + op.a, op.b)) return false;
+        if (m.size() - pos < op.b || !SameShortBytes(m.data() + pos, lits + op.a, op.b))
+          return false;
         pos += op.b;
         break;
       case MatchOp::kNumber: {
@@ -448,7 +433,7 @@ bool TemplateEncoder::Match(const Template& t, std::string_view m, RowFields& fi
       case MatchOp::kColumn: {
         std::string_view text;
         if (!fields.Text(op.a, &text) || m.size() - pos < text.size() ||
-            !SameBytes(m.data() + pos, text.data(), text.size())) {
+            !SameShortBytes(m.data() + pos, text.data(), text.size())) {
           return false;
         }
         pos += text.size();

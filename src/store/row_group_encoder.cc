@@ -10,6 +10,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "core/short_bytes.h"
 #include "store/byte_coding.h"
 #include "store/distinct_index.h"
 #include "store/frame.h"
@@ -45,7 +46,7 @@ bool CrossEqual(const GatheredColumn& x, size_t a, const GatheredColumn& y, size
       return std::memcmp(&x.floats[a], &y.floats[b], 8) == 0;
     case ColumnType::kString:
     case ColumnType::kValue:
-      return SameBytes(x.strings[a], y.strings[b]);
+      return SameShortBytes(x.strings[a], y.strings[b]);
     case ColumnType::kNull:
       return true;
   }
@@ -111,7 +112,7 @@ struct FloatCells {
 };
 struct ByteCells {
   const std::string_view* v;
-  bool Equal(size_t a, size_t b) const { return SameBytes(v[a], v[b]); }
+  bool Equal(size_t a, size_t b) const { return SameShortBytes(v[a], v[b]); }
   uint64_t Hash(size_t r) const { return XXH3_64bits(v[r].data(), v[r].size()); }
 };
 struct NullCells {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/short_bytes.h"
 #include "store/value_codec.h"
 
 namespace perimeter::store {
@@ -238,7 +239,7 @@ inline uint32_t RowSet::ResolveMember(const std::string& key, uint32_t path, int
   size_t end = std::min(member_cache_.size(), cursor_ + kMemberLookahead);
   for (size_t i = cursor_; i < end; ++i) {
     const MemberCacheEntry& e = member_cache_[i];
-    if (e.path == path && e.kind == kind && SameBytes(e.key, key)) {
+    if (e.path == path && e.kind == kind && SameShortBytes(e.key, key)) {
       cursor_ = i + 1;
       return e.target;
     }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,7 +12,6 @@
 
 #include "core/event.h"
 #include "core/status.h"
-#include "store/byte_coding.h"
 #include "store/value_codec.h"
 
 namespace perimeter::store {
@@ -49,27 +47,6 @@ struct ColumnKey {
   std::string Id() const;
   bool operator==(const ColumnKey&) const = default;
 };
-
-// Whether two cells hold the same bytes. Inline, a word at a time, for the short values most
-// columns hold (a call to memcmp costs more than comparing them).
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n > 16) return std::memcmp(x, y, n) == 0;
-  if (n >= 8) {
-    // The first and the last 8 bytes (overlapping when n < 16).
-    return LoadFixed64(x) == LoadFixed64(y) && LoadFixed64(x + n - 8) == LoadFixed64(y + n - 8);
-  }
-  if (n >= 4) {
-    return LoadFixed32(x) == LoadFixed32(y) && LoadFixed32(x + n - 4) == LoadFixed32(y + n - 4);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return false;
-  }
-  return true;
-}
 
 struct ColumnData {
   ColumnKey key;
