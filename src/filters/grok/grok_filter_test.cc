@@ -405,5 +405,27 @@ TEST(GrokFilter, ConcurrentWorkersGetTheirOwnResults) {
   EXPECT_EQ(stats.Find("matches")->as_int(), 8000);
 }
 
+// Last in this file: it fills the process-wide name pool, so the names below are owned by their
+// keys, not interned. The fresh-event path must tell them apart by text then: an event already
+// carrying one of the pattern's fields still takes Logstash's append rule.
+TEST(GrokFilter, NamesOwnedOnceThePoolIsFull) {
+  for (size_t i = 0; FieldKey::PoolSize() < FieldKey::kMaxNames; ++i) {
+    FieldKey filler("grok_filler_" + std::to_string(i));
+  }
+  auto f = Make(Match("message", "%{WORD:owned_verb} %{INT:[owned_obj][n]:int}"));
+  ASSERT_FALSE(FieldKey("owned_verb").interned());
+  Event fresh = Line("get 42");
+  ASSERT_TRUE(f->Filter(fresh));
+  EXPECT_EQ(Get(fresh, "owned_verb")->as_string(), "get");
+  EXPECT_EQ(Get(fresh, "[owned_obj][n]")->as_int(), 42);
+
+  Event existing = Line("put 7");
+  existing.SetTop("owned_verb", "before");
+  ASSERT_TRUE(f->Filter(existing));
+  ASSERT_TRUE(Get(existing, "owned_verb")->is_array());
+  EXPECT_EQ(Get(existing, "owned_verb")->as_array()[0].as_string(), "before");
+  EXPECT_EQ(Get(existing, "owned_verb")->as_array()[1].as_string(), "put");
+}
+
 }  // namespace
 }  // namespace perimeter::grok
