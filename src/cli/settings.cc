@@ -111,8 +111,10 @@ Result<Settings> Settings::Load(const std::string& path) {
       }
     } else if (k == "server") {
       if (!node.is_table()) return fail(node, "[server] must be a table");
-      for (auto&& [sk, sn] : *node.as_table()) {
+      for (auto&& [sk, server_node] : *node.as_table()) {
         std::string key(sk.str());
+        // A plain reference: lambdas below capture it (clang before 16 cannot capture a binding).
+        auto& sn = server_node;
         auto str = [&](std::string* out) -> Status {
           auto v = sn.value<std::string>();
           if (!v) return fail(sn, fmt::format("server.{} must be a string", key));
@@ -164,8 +166,10 @@ Result<Settings> Settings::Load(const std::string& path) {
       }
     } else if (k == "store") {
       if (!node.is_table()) return fail(node, "[store] must be a table");
-      for (auto&& [sk, sn] : *node.as_table()) {
+      for (auto&& [sk, server_node] : *node.as_table()) {
         std::string key(sk.str());
+        // A plain reference: lambdas below capture it (clang before 16 cannot capture a binding).
+        auto& sn = server_node;
         auto v = sn.value<std::string>();
         if (!v) return fail(sn, fmt::format("store.{} must be a string", key));
         if (key == "retention") {

@@ -9,7 +9,10 @@
 
 namespace perimeter {
 
-constinit const std::string FieldKey::kEmpty;
+// Constant-initialized with GCC (std::string's default constructor is constexpr in C++20), so it
+// is valid during other files' static initialization. (Not `constinit`: clang 14 with
+// libstdc++ 12 initializes it dynamically, which is still before main.)
+const std::string FieldKey::kEmpty;
 
 namespace {
 

@@ -27,8 +27,17 @@ struct ObjectMember;
 // their names are interned FieldKeys (a pointer each, not a string).
 class Object {
  public:
-  size_t size() const { return members_.size(); }
-  bool empty() const { return members_.empty(); }
+  // Declared here, defined below ObjectMember: the vector's members may only be instantiated
+  // once ObjectMember is complete (Value's constructors, above that point, name these).
+  Object() = default;
+  inline Object(const Object& other);
+  inline Object(Object&& other) noexcept;
+  inline Object& operator=(const Object& other);
+  inline Object& operator=(Object&& other) noexcept;
+  inline ~Object();
+
+  inline size_t size() const;
+  inline bool empty() const;
   inline const std::string& key(size_t i) const;
   inline const FieldKey& field_key(size_t i) const;
   inline Value& value(size_t i);
@@ -49,9 +58,7 @@ class Object {
   inline Value& AppendAbsent(const FieldKey& key);
   // The same with the value built in place from `init` (a string_view, an integer, an Object).
   template <typename T>
-  Value& AppendAbsent(const FieldKey& key, T&& init) {
-    return members_.emplace_back(key, std::forward<T>(init)).value;
-  }
+  Value& AppendAbsent(const FieldKey& key, T&& init);
   bool Erase(std::string_view key);
   void Clear();
   void Reserve(size_t n);
@@ -128,9 +135,27 @@ class Value {
 };
 
 struct ObjectMember {
+  ObjectMember() = default;
+  explicit ObjectMember(FieldKey k) : key(std::move(k)) {}
+  template <typename T>
+  ObjectMember(const FieldKey& k, T&& init) : key(k), value(std::forward<T>(init)) {}
+
   FieldKey key;
   Value value;
 };
+
+inline Object::Object(const Object& other) = default;
+inline Object::Object(Object&& other) noexcept = default;
+inline Object& Object::operator=(const Object& other) = default;
+inline Object& Object::operator=(Object&& other) noexcept = default;
+inline Object::~Object() = default;
+inline size_t Object::size() const { return members_.size(); }
+inline bool Object::empty() const { return members_.empty(); }
+
+template <typename T>
+Value& Object::AppendAbsent(const FieldKey& key, T&& init) {
+  return members_.emplace_back(key, std::forward<T>(init)).value;
+}
 
 inline Value& Object::AppendAbsent(const FieldKey& key) {
   // Built in place: no temporary value to move into the vector.

@@ -382,7 +382,9 @@ Status EventStore::Flush() {
     NoteDiskFull(s);
     return s;
   };
-  for (auto& [day, refs] : by_day) {
+  for (auto& [day, day_refs] : by_day) {
+    // A plain reference: lambdas below capture it (clang before 16 cannot capture a binding).
+    std::vector<RowRef>& refs = day_refs;
     auto ts = [&](const RowRef& r) { return sets[r.set]->timestamps()[r.row]; };
     bool sorted = true;
     for (size_t i = 1; i < refs.size() && sorted; ++i) sorted = ts(refs[i - 1]) <= ts(refs[i]);
