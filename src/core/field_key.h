@@ -30,7 +30,6 @@ class FieldKey {
   const std::string& str() const {
     return *reinterpret_cast<const std::string*>(bits_ & ~kOwnedBit);
   }
-  size_t size() const { return str().size(); }
   // True when the name is shared through the pool (false only when the pool was full).
   bool interned() const { return !owned(); }
 

@@ -20,7 +20,8 @@ namespace {
 using testing::ExactEqual;
 using testing::RandomEvents;
 
-std::shared_ptr<const Part> WriteInMemory(const std::vector<Event>& events) {
+// The bytes of a part file holding `events`.
+std::string EncodePart(const std::vector<Event>& events) {
   RowSet rows;
   for (const Event& e : events) rows.AppendEvent(e);
   rows.Seal();
@@ -28,7 +29,11 @@ std::shared_ptr<const Part> WriteInMemory(const std::vector<Event>& events) {
   const RowSet* sets[] = {&rows};
   EXPECT_TRUE(WriteRows(&writer, sets).ok());
   EXPECT_TRUE(writer.Finish().ok());
-  auto part = Part::FromBytes(writer.TakeBytes(), "test");
+  return writer.TakeBytes();
+}
+
+std::shared_ptr<const Part> WriteInMemory(const std::vector<Event>& events) {
+  auto part = Part::FromBytes(EncodePart(events), "test");
   EXPECT_TRUE(part.ok()) << part.status().ToString();
   return *part;
 }
@@ -397,14 +402,8 @@ TEST(Part, DependentChainsComposeToTheRootKey) {
 
 TEST(PartFile, DamagedSketchIsCorruption) {
   std::vector<Event> events = SourceEvents(20'000, 5'000);
-  RowSet rows;
-  for (const Event& e : events) rows.AppendEvent(e);
-  rows.Seal();
-  PartWriter writer(PartWriterOptions{}, nullptr);
-  const RowSet* sets[] = {&rows};
-  ASSERT_TRUE(WriteRows(&writer, sets).ok());
-  ASSERT_TRUE(writer.Finish().ok());
-  std::string bytes = writer.TakeBytes();
+  std::string bytes = EncodePart(events);
+  ASSERT_FALSE(bytes.empty());
   int src = -1;
   FrameRef ref;
   {
@@ -445,14 +444,8 @@ TEST(PartFile, TruncatedFilesAreCorruption) {
   std::vector<Event> events;
   RandomEvents gen(34);
   for (int i = 0; i < 100; ++i) events.push_back(gen.FirewallEvent(i));
-  RowSet rows;
-  for (const Event& e : events) rows.AppendEvent(e);
-  rows.Seal();
-  PartWriter writer(PartWriterOptions{}, nullptr);
-  const RowSet* sets[] = {&rows};
-  ASSERT_TRUE(WriteRows(&writer, sets).ok());
-  ASSERT_TRUE(writer.Finish().ok());
-  std::string bytes = writer.TakeBytes();
+  std::string bytes = EncodePart(events);
+  ASSERT_FALSE(bytes.empty());
   for (size_t cut : {size_t{0}, size_t{10}, bytes.size() / 2, bytes.size() - 1}) {
     auto part = Part::FromBytes(bytes.substr(0, cut), "cut");
     ASSERT_FALSE(part.ok());

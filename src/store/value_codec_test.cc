@@ -1,8 +1,8 @@
 #include "store/value_codec.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "store/random_events.h"
 #include "store/row_set_codec.h"
