@@ -28,6 +28,7 @@ class FieldKey {
   ~FieldKey() { Release(); }
 
   const std::string& str() const {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): bits_ is a tagged pointer (low bit = owned)
     return *reinterpret_cast<const std::string*>(bits_ & ~kOwnedBit);
   }
   size_t size() const { return str().size(); }

@@ -1,8 +1,8 @@
 #include "store/value_codec.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "store/random_events.h"
 #include "store/row_set_codec.h"
@@ -17,6 +17,7 @@ using testing::RandomEvents;
 TEST(ValueCodec, RoundTripsRandomEventsWithOneKeyTable) {
   RandomEvents gen(11);
   std::vector<Event> events;
+  events.reserve(300);
   for (int i = 0; i < 300; ++i) events.push_back(gen.RandomEvent(i));
   ValueEncoder enc;
   std::string buf;
