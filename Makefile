@@ -3,7 +3,8 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 ifeq ($(CI),true)
-CMAKE_FLAGS += -DPERIMETER_WERROR=ON
+# CI: warnings are errors, and clang-tidy (.clang-tidy, WarningsAsErrors) runs on every file compiled.
+CMAKE_FLAGS += -DPERIMETER_WERROR=ON -DPERIMETER_TIDY=ON
 endif
 
 # Unit tests that also run under ASan+UBSan (CI runs `make test test-asan`).

@@ -121,6 +121,7 @@ AloneRates GrokAlone(const std::string& path, const std::string& ecs, size_t chu
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) {
   CLI::App app{"grok/kv/geoip pipeline throughput"};
   std::string file = "/tmp/perimeter-bench/iptables-2m.log";

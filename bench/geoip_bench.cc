@@ -199,6 +199,7 @@ int Main(int argc, char** argv) {
     auto plugin = make_filter(0);
     const GeoDatabase* db = static_cast<GeoipFilter&>(*plugin).database_v4();
     std::vector<IpAddress> ips;
+    ips.reserve(addresses.size());
     for (const std::string& a : addresses) ips.push_back(*IpAddress::Parse(a));
     GeoRecord record;
     double best = 0;
@@ -223,4 +224,5 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace perimeter::geoip
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) { return perimeter::geoip::Main(argc, argv); }

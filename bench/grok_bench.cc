@@ -84,7 +84,8 @@ void Bench(const char* title, const std::string& pattern, const std::string& ecs
         continue;
       }
       const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
-      for (const auto& c : g.captures()) sum += ov[2 * c.group + 1] - ov[2 * c.group];
+      for (const auto& c : g.captures())
+        sum += ov[2 * size_t{c.group} + 1] - ov[2 * size_t{c.group}];
     }
   });
   double events_only = Best(rounds, lines.size(), [&] {

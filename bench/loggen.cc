@@ -229,6 +229,7 @@ class AuthLogWriter {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) {
   CLI::App app{"writes realistic iptables/UFW (and sshd) log lines"};
   uint64_t lines = 1'000'000;

@@ -12,6 +12,7 @@
 
 using namespace perimeter;
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) {
   CLI::App app{"file input -> null output throughput"};
   std::string file = "/tmp/perimeter-bench/iptables-10m.log";

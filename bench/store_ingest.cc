@@ -148,8 +148,9 @@ class EventGenerator {
       }
       const Country& c = kCountries[country_zipf.Sample(geo)];
       int city = static_cast<int>(geo() % kCitiesPerCountry);
+      int row = city / 8;  // 8 cities a row
       double lat = std::round((c.lat + (city % 8) * 0.37 - 1.3) * 10000) / 10000;
-      double lon = std::round((c.lon + (city / 8) * 0.53 - 1.1) * 10000) / 10000;
+      double lon = std::round((c.lon + row * 0.53 - 1.1) * 10000) / 10000;
       s.geoip.Set("ip", s.ip);
       s.geoip.Set("country_code2", c.code2);
       s.geoip.Set("country_code3", c.code3);
@@ -281,6 +282,7 @@ uint64_t DirBytes(const std::string& dir) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) {
   uint64_t events = 2'000'000;
   int days = 30;
@@ -356,6 +358,7 @@ int main(int argc, char** argv) {
       wal_encode += ThreadCpu() - t;
     }
     std::vector<const RowSet*> ptrs;
+    ptrs.reserve(sets.size());
     for (auto& s : sets) ptrs.push_back(s.get());
     // Repeated (PERIMETER_BENCH_REPEAT) so a profiler sees mostly part encoding.
     int repeat = getenv("PERIMETER_BENCH_REPEAT") ? atoi(getenv("PERIMETER_BENCH_REPEAT")) : 1;
@@ -454,6 +457,7 @@ int main(int argc, char** argv) {
       }
     }
     std::vector<std::pair<uint64_t, std::string>> sorted;
+    sorted.reserve(per_column.size());
     for (auto& [k, v] : per_column) sorted.emplace_back(v, k);
     std::sort(sorted.rbegin(), sorted.rend());
     for (auto& [v, k] : sorted) {

@@ -30,6 +30,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     dup2(out, 1);
     dup2(err, 2);
     std::vector<char*> args;
+    args.reserve(argv.size());
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());

@@ -1,6 +1,7 @@
 // Whole-binary tests of the commands that read the store — `perimeter search`, `top`, `stats` —
 // on events stored by `perimeter run`, including while `run` is still running (it holds the
 // store's LOCK; the commands open it read-only).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -34,11 +35,11 @@ std::string Events(int64_t base_seconds) {
   int i = 0;
   for (const Scanner& s : kScanners) {
     for (int k = 0; k < s.events; ++k, ++i) {
-      std::string ts = Timestamp::FromSeconds(base_seconds - 60 * i).ToIso8601();
-      out += "{\"@timestamp\":\"" + ts + "\",\"src_ip\":\"" + s.ip +
-             "\",\"dst_port\":" + std::to_string(s.port) + ",\"geoip\":{\"country_code2\":\"" +
-             s.country + "\"},\"message\":\"IN=eth0 SRC=" + s.ip +
-             " DPT=" + std::to_string(s.port) + "\"}\n";
+      std::string ts = Timestamp::FromSeconds(base_seconds - int64_t{60} * i).ToIso8601();
+      out += fmt::format(
+          "{{\"@timestamp\":\"{}\",\"src_ip\":\"{}\",\"dst_port\":{},\"geoip\":{{\"country_code2\":"
+          "\"{}\"}},\"message\":\"IN=eth0 SRC={} DPT={}\"}}\n",
+          ts, s.ip, s.port, s.country, s.ip, s.port);
     }
   }
   return out;
@@ -145,7 +146,7 @@ TEST_F(StoreCliTest, BadQueriesAndMissingStoresAreClearErrors) {
   EXPECT_NE(Read({"search", "dst_port:(22"}, &out, &err), 0);
   // The column of the problem, with a caret under it.
   EXPECT_NE(err.find("column 13"), std::string::npos) << err;
-  EXPECT_NE(err.find("^"), std::string::npos) << err;
+  EXPECT_NE(err.find('^'), std::string::npos) << err;
   EXPECT_NE(Read({"search", "*", "--since", "yesterday-ish"}, &out, &err), 0);
   EXPECT_NE(err.find("--since"), std::string::npos) << err;
 }
@@ -157,7 +158,7 @@ TEST_F(StoreCliTest, SettingsRetentionAppliesToTheStoreOutput) {
   ChildProcess run({kBinary, "run", "--no-server", "--settings", dir_ + "/perimeter.toml",
                     "--data-dir", Data(), "-e", kStoreStdin},
                    dir_);
-  run.WriteStdin(Events(NowSeconds()) + Events(NowSeconds() - 10 * 86400));
+  run.WriteStdin(Events(NowSeconds()) + Events(NowSeconds() - int64_t{10} * 86400));
   run.CloseStdin();
   ASSERT_EQ(run.Wait(30000), 0) << run.Stderr();
   std::string out;

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
 
 #include "cli/builtin_plugins.h"
 #include "config/parser.h"
@@ -64,14 +65,15 @@ class DefaultPipelineRun {
  public:
   explicit DefaultPipelineRun(std::vector<std::string> ignore = {},
                               std::string ecs_compatibility = "v8") {
-    auto text = DefaultPipeline({{"/nonexistent/fw.log"}, {"/nonexistent/auth.log"}, ignore});
+    auto text =
+        DefaultPipeline({{"/nonexistent/fw.log"}, {"/nonexistent/auth.log"}, std::move(ignore)});
     EXPECT_TRUE(text.ok()) << text.status().message();
     std::string t = *text;
     t.replace(t.find("store { }"), 9, "null { }");
     auto ast = config::ParsePipeline({{"default pipeline", t}});
     EXPECT_TRUE(ast.ok()) << ast.status().message();
     PluginContext ctx;
-    ctx.ecs_compatibility = ecs_compatibility;
+    ctx.ecs_compatibility = std::move(ecs_compatibility);
     auto compiled = CompilePipeline(*ast, BuiltinPlugins(), ctx);
     EXPECT_TRUE(compiled.ok()) << compiled.status().message();
     pipeline_ = std::move(compiled).value();
@@ -176,6 +178,7 @@ TEST(DefaultPipeline, ParsesEveryFirewallFormatOfTheTestData) {
   ASSERT_GE(lines.size(), 15u);
   DefaultPipelineRun run;
   std::vector<std::string> text;
+  text.reserve(lines.size());
   for (const auto& l : lines) text.push_back(l.line);
   auto events = run.Run(text, kFirewallInput);
   CheckExpectations(lines, events);
@@ -190,6 +193,7 @@ TEST(DefaultPipeline, ParsesEverySshdKindOfTheTestDataAndDropsOtherPrograms) {
   ASSERT_GE(lines.size(), 30u);
   DefaultPipelineRun run;
   std::vector<std::string> text;
+  text.reserve(lines.size());
   for (const auto& l : lines) text.push_back(l.line);
   auto events = run.Run(text, kAuthInput);
   CheckExpectations(lines, events);
@@ -355,7 +359,7 @@ std::optional<std::string> UserOf(std::string_view m) {
   }
   size_t end = m.size();
   auto ip = AddressOf(m.substr(start));
-  for (std::string delimiter :
+  for (const std::string& delimiter :
        {std::string(" from "), std::string(" [preauth]"), ip ? " " + *ip : std::string(" from ")}) {
     end = std::min(end, m.find(delimiter, start));
   }

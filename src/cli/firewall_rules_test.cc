@@ -40,7 +40,7 @@ TEST(IptablesFragment, SeveralPortsShareOneRuleAndOneLimit) {
 TEST(IptablesFragment, PassesIptablesRestoreTest) {
   if (!CanCheck("iptables-restore")) GTEST_SKIP() << "needs root and iptables-restore";
   TempTree tree;
-  for (auto ports : {std::vector<int>{22}, std::vector<int>{22, 2222}}) {
+  for (const auto& ports : {std::vector<int>{22}, std::vector<int>{22, 2222}}) {
     tree.Write("/v4", IptablesFragment(Options(ports), IpFamily::kV4));
     tree.Write("/v6", IptablesFragment(Options(ports), IpFamily::kV6));
     ToolRun v4 = RunTool("iptables-restore --test " + (tree / "/v4"));

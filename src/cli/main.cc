@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an unexpected exception ends the tool (terminate)
 int main(int argc, char** argv) {
   CLI::App app{"Perimeter: parse, enrich, store and show firewall and SSH logs", "perimeter"};
   app.require_subcommand(1);

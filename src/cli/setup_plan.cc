@@ -71,7 +71,7 @@ class PlanBuilder {
   }
 
  private:
-  void File(std::string path, std::string content, mode_t mode, std::string why) {
+  void File(const std::string& path, std::string content, mode_t mode, std::string why) {
     PlannedFile f{path, std::move(content), "", mode, std::move(why), std::nullopt};
     if (auto it = facts_.files.find(path); it != facts_.files.end()) f.previous = it->second;
     plan_.files.push_back(std::move(f));

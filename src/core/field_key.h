@@ -28,6 +28,7 @@ class FieldKey {
   ~FieldKey() { Release(); }
 
   const std::string& str() const {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): bits_ is a tagged pointer (low bit = owned)
     return *reinterpret_cast<const std::string*>(bits_ & ~kOwnedBit);
   }
   // True when the name is shared through the pool (false only when the pool was full).

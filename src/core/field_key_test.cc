@@ -73,6 +73,7 @@ TEST(FieldKeyTest, ThreadsInternToTheSameCopies) {
   constexpr int kThreads = 4, kNames = 500;
   std::vector<std::vector<const std::string*>> seen(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 3; ++round) {

@@ -180,7 +180,8 @@ void IpAddress::AppendText(std::string* out) const {
     static constexpr char kHex[] = "0123456789abcdef";
     for (int i = 0; i < 8; ++i) {
       if (i > 0) *p++ = ':';
-      unsigned group = (unsigned{bytes_[2 * i]} << 8) | bytes_[2 * i + 1];
+      size_t at = 2 * static_cast<size_t>(i);
+      unsigned group = (unsigned{bytes_[at]} << 8) | bytes_[at + 1];
       bool started = false;
       for (int shift = 12; shift >= 0; shift -= 4) {
         unsigned nibble = (group >> shift) & 0xf;

@@ -81,9 +81,12 @@ class [[nodiscard]] Result {
 // `ASSIGN_OR_RETURN(auto x, Foo())`: unwraps a Result or returns its Status.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(PERIMETER_CONCAT(_result_, __LINE__), lhs, expr)
+// `lhs` may be a declaration (`auto x`), so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace perimeter

@@ -130,13 +130,13 @@ std::optional<Timestamp> Timestamp::ParseIso8601(std::string_view s) {
         if (!ReadDigits(s, &p, 2, &oh)) return std::nullopt;
         if (p < s.size() && s[p] == ':') ++p;
         if (p < s.size() && !ReadDigits(s, &p, 2, &om)) return std::nullopt;
-        offset_s = sign * (oh * 3600 + om * 60);
+        offset_s = int64_t{sign} * (oh * 3600 + om * 60);
       }
     }
   }
   if (p != s.size()) return std::nullopt;
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+  int64_t secs = days * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + sec - offset_s;
   return Timestamp(secs * 1'000'000'000 + frac_ns);
 }
 

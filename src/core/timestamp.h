@@ -29,6 +29,7 @@ class Timestamp {
   // Parses "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]". Without a zone the time is UTC.
   static std::optional<Timestamp> ParseIso8601(std::string_view text);
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 false positive on a defaulted <=>
   friend constexpr auto operator<=>(Timestamp a, Timestamp b) = default;
 
  private:

@@ -76,6 +76,7 @@ class Value {
   Value() = default;
   Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
   template <std::integral T>
+  // NOLINTNEXTLINE(google-explicit-constructor)
   requires(!std::same_as<T, bool>) Value(T i)
       : v_(static_cast<int64_t>(i)) {}        // NOLINT(google-explicit-constructor)
   Value(double d) : v_(d) {}                  // NOLINT(google-explicit-constructor)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <compare>
+
 #include "core/event.h"
 #include "core/json.h"
 
@@ -26,7 +28,7 @@ TEST(Value, FloatsKeepAFractionalPart) {
 
 TEST(Value, IntegerEqualsFloatOfSameValue) {
   EXPECT_EQ(Value(22), Value(22.0));
-  EXPECT_TRUE(Value(21).Compare(Value(22.5)) < 0);
+  EXPECT_TRUE(std::is_lt(Value(21).Compare(Value(22.5))));
   EXPECT_EQ(Value("a").Compare(Value(1)), std::partial_ordering::unordered);
 }
 

@@ -197,6 +197,7 @@ TEST(CidrFilter, ManyThreadsAgree) {
                                             {"network", Strings({"10.0.0.0/8"})}}));
   std::atomic<int> matched{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 5000; ++i) {

@@ -41,6 +41,7 @@ TEST(DropFilter, PercentageDropsThatShareAcrossThreads) {
   constexpr int kPerThread = 50'000;
   std::atomic<int> dropped{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       int local = 0;

@@ -165,10 +165,14 @@ class KvFilter : public FilterPlugin {
             fmt::format("option '{}': {}", name, filter.status().message()));
       }
       std::string_view n(name);
-      if (n == "trim_key") f->trim_key_ = std::move(filter).value();
-      if (n == "trim_value") f->trim_value_ = std::move(filter).value();
-      if (n == "remove_char_key") f->remove_char_key_ = std::move(filter).value();
-      if (n == "remove_char_value") f->remove_char_value_ = std::move(filter).value();
+      if (n == "trim_key")
+        f->trim_key_ = std::move(filter).value();
+      else if (n == "trim_value")
+        f->trim_value_ = std::move(filter).value();
+      else if (n == "remove_char_key")
+        f->remove_char_key_ = std::move(filter).value();
+      else if (n == "remove_char_value")
+        f->remove_char_value_ = std::move(filter).value();
     }
     f->transform_key_ = ParseTransform(config.GetString("transform_key"));
     f->transform_value_ = ParseTransform(config.GetString("transform_value"));

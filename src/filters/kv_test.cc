@@ -435,6 +435,7 @@ TEST(KvFilter, OneInstanceServesManyThreads) {
   auto f = MakeFilter(kKvFilter, Options({{"whitespace", "strict"}}));
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {

@@ -283,7 +283,7 @@ TEST(MutateFilter, ConfigErrors) {
 }
 
 TEST(ConvertScalar, MatchesRubyConversions) {
-  auto conv = [](Value v, MutateConversion to) {
+  auto conv = [](const Value& v, MutateConversion to) {
     auto r = ConvertScalar(v, to);
     return r ? r->ToJson() : std::string("raises");
   };

@@ -80,7 +80,7 @@ TEST(PortScanFilter, TheWindowIsEventTimeNotWallTime) {
   auto f = MakeFilter(kPortScanFilter, Options({{"ports", 3}, {"window", 60}}));
   // Replayed within microseconds of wall time, but 100 s of event time apart: no scan.
   for (int i = 0; i < 5; ++i) {
-    Event e = Packet("198.51.100.1", Value(1000 + i), kT0 + 100 * i);
+    Event e = Packet("198.51.100.1", Value(1000 + i), kT0 + int64_t{100} * i);
     EXPECT_FALSE(f->Filter(e)) << i;
   }
   // Three ports within one minute of event time: a scan, even an hour of event time later.
@@ -190,6 +190,7 @@ TEST(PortScanFilter, ConcurrentWorkersCountEachPortOnce) {
   std::atomic<int> tagged{0};
   std::atomic<int64_t> max_seen{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {

@@ -13,7 +13,7 @@ namespace perimeter {
 
 namespace {
 
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 constexpr int kIdleFlushMs = 100;  // a partial batch waits at most this long for more lines
 
 class StdinInput : public InputPlugin {

@@ -84,7 +84,7 @@ std::unique_ptr<CompiledPipeline> Compile(const std::string& text) {
   return p.ok() ? std::move(p).value() : nullptr;
 }
 
-Batch MakeBatch(std::vector<std::string> messages, int* done) {
+Batch MakeBatch(const std::vector<std::string>& messages, int* done) {
   Batch b;
   for (auto& m : messages) b.events.push_back(Event::FromMessage(m, Timestamp::FromSeconds(0)));
   b.on_done = [done] { ++*done; };

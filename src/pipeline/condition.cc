@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <pcre2.h>
 
+#include <compare>
 #include <string>
 #include <string_view>
 
@@ -193,10 +194,10 @@ bool Condition::Node::Evaluate(const Event& event) const {
       if (IsNil(a) || IsNil(b)) return false;
       std::partial_ordering order = a->Compare(*b);
       if (order == std::partial_ordering::unordered) return false;
-      if (op == Op::kLt) return order < 0;
-      if (op == Op::kLe) return order <= 0;
-      if (op == Op::kGt) return order > 0;
-      return order >= 0;
+      if (op == Op::kLt) return std::is_lt(order);
+      if (op == Op::kLe) return std::is_lteq(order);
+      if (op == Op::kGt) return std::is_gt(order);
+      return std::is_gteq(order);
     }
     case Op::kMatch:
     case Op::kNotMatch: {

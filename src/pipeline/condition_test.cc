@@ -296,6 +296,7 @@ TEST(Condition, EvaluatesConcurrently) {
   constexpr int kEventsPerThread = 5000;
   std::atomic<int> matched{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       Event e = Event::FromMessage("", Timestamp());

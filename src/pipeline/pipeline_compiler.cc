@@ -41,7 +41,7 @@ class Compiler {
   }
 
  private:
-  void Error(Status st) {
+  void Error(const Status& st) {
     if (!errors_.empty()) errors_ += '\n';
     errors_ += st.message();
   }

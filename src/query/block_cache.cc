@@ -1,5 +1,6 @@
 #include "query/block_cache.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace perimeter::query {
@@ -10,9 +11,10 @@ BlockCache& BlockCache::Shared() {
 }
 
 std::string BlockCache::Key(const store::Part* part, size_t group, std::string_view what) {
-  std::string key(sizeof part + sizeof group, '\0');
-  std::memcpy(key.data(), &part, sizeof part);
-  std::memcpy(key.data() + sizeof part, &group, sizeof group);
+  auto address = reinterpret_cast<uintptr_t>(part);
+  std::string key(sizeof address + sizeof group, '\0');
+  std::memcpy(key.data(), &address, sizeof address);
+  std::memcpy(key.data() + sizeof address, &group, sizeof group);
   key.append(what);
   return key;
 }

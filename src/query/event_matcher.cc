@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <compare>
 #include <cstring>
 #include <optional>
 
@@ -202,8 +203,8 @@ struct EventMatcher::Clause {
     auto cmp_ok = [&](std::partial_ordering c, const RangeBound& b, bool lower_side) {
       if (b.unbounded) return true;
       if (c == std::partial_ordering::unordered) return false;
-      if (lower_side) return b.inclusive ? c >= 0 : c > 0;
-      return b.inclusive ? c <= 0 : c < 0;
+      if (lower_side) return b.inclusive ? std::is_gteq(c) : std::is_gt(c);
+      return b.inclusive ? std::is_lteq(c) : std::is_lt(c);
     };
     if (v.is_number()) {
       auto c_lo = lower.unbounded ? std::partial_ordering::equivalent

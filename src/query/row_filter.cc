@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <compare>
 #include <cstring>
 #include <optional>
 
@@ -41,8 +42,8 @@ std::optional<int64_t> ParseTime(std::string_view s) {
 bool CmpOk(std::partial_ordering c, const RangeBound& b, bool lower_side) {
   if (b.unbounded) return true;
   if (c == std::partial_ordering::unordered) return false;
-  if (lower_side) return b.inclusive ? c >= 0 : c > 0;
-  return b.inclusive ? c <= 0 : c < 0;
+  if (lower_side) return b.inclusive ? std::is_gteq(c) : std::is_gt(c);
+  return b.inclusive ? std::is_lteq(c) : std::is_lt(c);
 }
 
 Verdict And(Verdict a, Verdict b) {

@@ -233,10 +233,11 @@ class SearchTest : public ::testing::Test {
       for (size_t k = i; k < std::min(events, i + kBatch); ++k) {
         // Mostly in order, some late: parts overlap in time.
         int64_t ts = kBase + static_cast<int64_t>(k) * (days * kDay / static_cast<int64_t>(events));
-        if (rng() % 10 == 0) ts -= static_cast<int64_t>(rng() % (6 * 3600)) * kSecond;
+        if (rng() % 10 == 0) ts -= static_cast<int64_t>(rng() % (uint64_t{6} * 3600)) * kSecond;
         batch.push_back(maker.Make(ts));
       }
       std::vector<const Event*> ptrs;
+      ptrs.reserve(batch.size());
       for (const Event& e : batch) ptrs.push_back(&e);
       ASSERT_TRUE(store_->Append(ptrs).ok());
       for (Event& e : batch) events_.push_back(std::move(e));
@@ -367,7 +368,7 @@ TEST_F(SearchTest, EveryAggregationMatchesTheReferenceOnRandomQueries) {
       case 0:
         break;  // all time, events without @timestamp included
       case 1:
-        from = kBase + static_cast<int64_t>(maker.U(kDays * 24)) * 3600 * kSecond +
+        from = kBase + static_cast<int64_t>(maker.U(uint64_t{kDays} * 24)) * 3600 * kSecond +
                static_cast<int64_t>(maker.U(3600)) * kSecond;
         to = *from + static_cast<int64_t>(1 + maker.U(48)) * 3600 * kSecond;
         break;
@@ -476,7 +477,7 @@ void CheckEverything(SearchTest* t, const store::Snapshot& snap, const std::stri
       if (one.counts.count(key)) sub.push_back(e);
     }
     CheckTerms(ReferenceTerms(sub, "src_ip"), *b.as_object().Find("ips"), 2,
-               what + " ips of " + key);
+               std::string(what).append(" ips of ").append(key));
     EXPECT_EQ(b.as_object().Find("distinct")->as_object().Find("value")->as_int(),
               static_cast<int64_t>(ReferenceTerms(sub, "src_ip").counts.size()))
         << what;
@@ -601,8 +602,8 @@ TEST_F(SearchTest, OneClauseFiltersCountFromDictionaries) {
       std::optional<int64_t> from, to;
       if (range == 1) from = kBase + kDay;  // whole days: groups wholly inside
       if (range == 2) {
-        from = kBase + kDay + 7 * 3600 * kSecond;
-        to = *from + 30 * 3600 * kSecond;
+        from = kBase + kDay + int64_t{7} * 3600 * kSecond;
+        to = *from + int64_t{30} * 3600 * kSecond;
       }
       std::string what = std::string("query [") + query + "] range " + std::to_string(range);
       CheckEverything(this, *snap, query, from, to, Matching(query, from, to), what);
@@ -623,7 +624,8 @@ TEST_F(SearchTest, PartsWithSeveralRowGroupsAndPartialTimeRanges) {
   EventMaker maker(5);
   for (int round = 0; round < 6; ++round) {
     std::string query = round % 2 ? maker.Query() : "*";
-    std::optional<int64_t> from = kBase + static_cast<int64_t>(maker.U(2 * 24)) * 3600 * kSecond;
+    std::optional<int64_t> from =
+        kBase + static_cast<int64_t>(maker.U(uint64_t{2} * 24)) * 3600 * kSecond;
     std::optional<int64_t> to = *from + static_cast<int64_t>(1 + maker.U(30)) * 3600 * kSecond;
     std::string what = "query [" + query + "] round " + std::to_string(round);
     CheckEverything(this, *snap, query, from, to, Matching(query, from, to), what);
@@ -705,8 +707,10 @@ TEST_F(SearchTest, SnapshotAnswersDoNotChangeWhileIngestContinues) {
 
   EventMaker maker(1234);
   std::vector<Event> more;
+  more.reserve(2000);
   for (int i = 0; i < 2000; ++i) more.push_back(maker.Make(kBase + i * kSecond));
   std::vector<const Event*> ptrs;
+  ptrs.reserve(more.size());
   for (const Event& e : more) ptrs.push_back(&e);
   ASSERT_TRUE(store_->Append(ptrs).ok());
   ASSERT_TRUE(store_->CompactAll().ok());
@@ -781,6 +785,7 @@ TEST_F(SearchTest, HitEventsAreThePartsEvents) {
   std::mt19937_64 rng(3);
   for (const auto& p : snap->parts()) {
     std::vector<uint64_t> rows;
+    rows.reserve(40);
     for (int i = 0; i < 40; ++i) rows.push_back(rng() % p->rows());
     std::vector<Event> mine, theirs;
     ASSERT_TRUE(ReadEventsAt(*p, rows, &mine).ok());
@@ -821,6 +826,7 @@ TEST(TermsTopK, ExactOnSkewedAndFlatValues) {
     events.push_back(std::move(e));
   }
   std::vector<const Event*> ptrs;
+  ptrs.reserve(events.size());
   for (const Event& e : events) ptrs.push_back(&e);
   ASSERT_TRUE((*store)->Append(ptrs).ok());
   ASSERT_TRUE((*store)->Flush().ok());

@@ -47,10 +47,10 @@ bool QueuedEventStream::SendComment(std::string_view text) {
     if (c != '\n' && c != '\r') line.push_back(c);
   }
   line += "\n\n";
-  return Enqueue(std::move(line));
+  return Enqueue(line);
 }
 
-bool QueuedEventStream::Enqueue(std::string bytes) {
+bool QueuedEventStream::Enqueue(const std::string& bytes) {
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mu_);

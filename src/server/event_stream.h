@@ -57,7 +57,7 @@ class QueuedEventStream final : public EventStream {
   void Disconnect();
 
  private:
-  bool Enqueue(std::string bytes);
+  bool Enqueue(const std::string& bytes);
   // Marks the stream closed with `end`; returns the callbacks to run outside the lock.
   std::vector<std::function<void()>> CloseLocked(End end);
 

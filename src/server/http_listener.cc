@@ -43,7 +43,7 @@ using SslStream = beast::ssl_stream<beast::tcp_stream>;
 // traffic a log dashboard sees; more would only compete with the pool for 2-core machines.
 constexpr int kIoThreads = 1;
 // The redirect listener reads only a request head, and only from clients that typed http://.
-constexpr size_t kMaxRedirectHeaderBytes = 8 * 1024;
+constexpr size_t kMaxRedirectHeaderBytes = size_t{8} * 1024;
 constexpr std::chrono::seconds kRedirectReadTimeout{10};
 // After accept() fails (out of file descriptors), wait before retrying instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};

@@ -18,7 +18,7 @@ namespace perimeter {
 
 // Request line plus headers. Real browsers send 1-4 KiB (cookies included); 16 KiB is
 // Apache's default per-line limit and refuses header-stuffing attacks early.
-inline constexpr size_t kMaxRequestHeaderBytes = 16 * 1024;
+inline constexpr size_t kMaxRequestHeaderBytes = size_t{16} * 1024;
 // A TLS handshake takes a few round trips; a peer that needs longer is stalling.
 inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 // Writing one answer (or one event-stream chunk) to a client that stopped reading.

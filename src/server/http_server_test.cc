@@ -37,7 +37,7 @@ class HttpServerTest : public ::testing::Test {
     options_.listen = "127.0.0.1:0";
     options_.data_dir = dir_.File("data");
     options_.users_file = dir_.File("htpasswd");
-    options_.max_body_bytes = 64 * 1024;
+    options_.max_body_bytes = size_t{64} * 1024;
     options_.request_timeout = 2s;
     options_.keep_alive_timeout = 2s;
 
@@ -54,20 +54,20 @@ class HttpServerTest : public ::testing::Test {
                                200, "{\"bytes\":" + std::to_string(r.body.size()) + "}");
                          })
                     .ok());
-    ASSERT_TRUE(
-        router_
-            .AddStream(
-                "/api/v1/tail", Role::kViewer,
-                [this](const Request&, const AuthContext&, std::shared_ptr<EventStream> stream) {
-                  stream->OnClose([this] { ++streams_closed_; });
-                  std::lock_guard lock(tickers_mu_);
-                  tickers_.emplace_back([stream] {
-                    for (int i = 0; stream->Send("tick " + std::to_string(i), "tick"); ++i) {
-                      std::this_thread::sleep_for(20ms);
-                    }
-                  });
-                })
-            .ok());
+    ASSERT_TRUE(router_
+                    .AddStream("/api/v1/tail", Role::kViewer,
+                               [this](const Request&, const AuthContext&,
+                                      const std::shared_ptr<EventStream>& stream) {
+                                 stream->OnClose([this] { ++streams_closed_; });
+                                 std::lock_guard lock(tickers_mu_);
+                                 tickers_.emplace_back([stream] {
+                                   for (int i = 0;
+                                        stream->Send("tick " + std::to_string(i), "tick"); ++i) {
+                                     std::this_thread::sleep_for(20ms);
+                                   }
+                                 });
+                               })
+                    .ok());
     assets_["/index.html"] = Asset{"text/html; charset=utf-8", "<h1>Perimeter</h1>"};
   }
 

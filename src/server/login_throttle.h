@@ -34,8 +34,9 @@ class LoginThrottle {
  public:
   using Clock = std::chrono::steady_clock;
 
-  LoginThrottle(ThrottlePolicy per_source = kPerSourceThrottle,
-                ThrottlePolicy per_user = kPerUserThrottle, size_t max_keys = kMaxThrottledKeys);
+  explicit LoginThrottle(ThrottlePolicy per_source = kPerSourceThrottle,
+                         ThrottlePolicy per_user = kPerUserThrottle,
+                         size_t max_keys = kMaxThrottledKeys);
 
   // How long the caller must wait before these credentials may be checked; zero when they may.
   std::chrono::seconds RetryAfter(std::string_view source, std::string_view user,

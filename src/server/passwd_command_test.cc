@@ -19,8 +19,8 @@ struct CommandRun {
   std::string err;
 };
 
-CommandRun Passwd(const std::string& file, std::vector<std::string> args,
-                  std::string stdin_text = "", std::vector<std::string> prompts = {}) {
+CommandRun Passwd(const std::string& file, const std::vector<std::string>& args,
+                  const std::string& stdin_text = "", std::vector<std::string> prompts = {}) {
   std::istringstream in(stdin_text);
   std::ostringstream out;
   std::ostringstream err;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include "core/json.h"
 #include "server/authenticator.h"
@@ -54,23 +55,24 @@ class DispatcherTest : public ::testing::Test {
     assets_["/assets/app.js"] = Asset{"text/javascript", "console.log(1)"};
   }
 
-  RequestDispatcher::Outcome Send(std::string method, std::string target,
-                                  std::vector<std::pair<std::string, std::string>> headers = {},
-                                  std::string body = "", bool tls = true) {
+  RequestDispatcher::Outcome Send(
+      const std::string& method, std::string target,
+      const std::vector<std::pair<std::string, std::string>>& headers = {}, std::string body = "",
+      bool tls = true) {
     Request r;
     r.method_name = method;
     r.method = ParseHttpMethod(method);
-    r.target = target;
+    r.target = std::move(target);
     r.headers.Add("Host", "perimeter.example:8443");
     for (auto& [k, v] : headers) r.headers.Add(k, v);
-    r.body = body;
+    r.body = std::move(body);
     r.remote_address = "10.0.0.7";
     r.tls = tls;
     return dispatcher_.Dispatch(r);
   }
 
   // Logs in through the JSON login and returns the session cookie value and CSRF token.
-  std::pair<std::string, std::string> LogIn(std::string user, std::string password) {
+  std::pair<std::string, std::string> LogIn(const std::string& user, const std::string& password) {
     auto out = Send("POST", "/login", {{"Content-Type", "application/json"}},
                     R"({"user":")" + user + R"(","password":")" + password + R"("})");
     EXPECT_EQ(out.response.status, 200) << out.response.body;
@@ -114,8 +116,8 @@ TEST_F(DispatcherTest, FaviconNeedsNoAuthButTheDashboardDoes) {
 }
 
 TEST_F(DispatcherTest, EveryAnswerCarriesTheHardeningHeaders) {
-  for (auto out : {Send("GET", "/health"), Send("GET", "/api/v1/events/1"), Send("TRACE", "/"),
-                   Send("GET", "/%2e%2e/x")}) {
+  for (const auto& out : {Send("GET", "/health"), Send("GET", "/api/v1/events/1"),
+                          Send("TRACE", "/"), Send("GET", "/%2e%2e/x")}) {
     const HeaderList& h = out.response.headers;
     EXPECT_EQ(h.Get("Server"), "perimeter");
     EXPECT_EQ(h.Get("Content-Security-Policy"),
@@ -268,7 +270,7 @@ TEST_F(DispatcherTest, BasicAndApiKeyClientsNeedNoCsrfTokenButBrowsersCannotForg
 }
 
 TEST(IsSameOriginRequest, ComparesOriginWithHostAndScheme) {
-  auto check = [](std::string origin, std::string site, bool tls) {
+  auto check = [](const std::string& origin, const std::string& site, bool tls) {
     Request r;
     r.headers.Add("Host", "logs.example:8443");
     if (!origin.empty()) r.headers.Add("Origin", origin);
@@ -393,12 +395,12 @@ TEST(AnonymousDispatch, OnlyWithoutUsersAndOnlyForLocalhostHostNames) {
                   .ok());
   AssetMap assets;
   RequestDispatcher dispatcher(router, assets, auth);
-  auto send = [&](std::string host, std::string origin) {
+  auto send = [&](std::string host, const std::string& origin) {
     Request r;
     r.method_name = "POST";
     r.method = HttpMethod::kPost;
     r.target = "/api/v1/x";
-    r.headers.Add("Host", host);
+    r.headers.Add("Host", std::move(host));
     if (!origin.empty()) r.headers.Add("Origin", origin);
     r.tls = false;
     return dispatcher.Dispatch(r).response.status;

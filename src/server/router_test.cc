@@ -5,7 +5,7 @@
 namespace perimeter {
 namespace {
 
-RouteHandler Answer(std::string body) {
+RouteHandler Answer(const std::string& body) {
   return [body](const Request&, const AuthContext&) { return Response::Json(200, body); };
 }
 
@@ -68,7 +68,7 @@ TEST(Router, StreamRoutesAreGetOnly) {
   ASSERT_TRUE(
       router
           .AddStream("/api/v1/tail", Role::kViewer,
-                     [](const Request&, const AuthContext&, std::shared_ptr<EventStream>) {})
+                     [](const Request&, const AuthContext&, const std::shared_ptr<EventStream>&) {})
           .ok());
   RouteMatch m = router.Find(HttpMethod::kGet, "/api/v1/tail");
   ASSERT_NE(m.route, nullptr);

@@ -266,7 +266,7 @@ inline std::string RequestText(std::string_view method, std::string_view target,
                                std::string_view body = {}, bool close = false) {
   std::string out = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\n";
   out += "Host: localhost\r\n";
-  for (const auto& [k, v] : headers) out += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : headers) out.append(k).append(": ").append(v).append("\r\n");
   if (!body.empty() || method == "POST" || method == "PUT") {
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }

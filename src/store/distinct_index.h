@@ -25,7 +25,7 @@ class DistinctIndex {
         s.code = size_++;
         *inserted = true;
         uint32_t code = s.code;
-        if (size_ * 2 > slots_.size()) Rehash(slots_.size() * 2);
+        if (size_t{size_} * 2 > slots_.size()) Rehash(slots_.size() * 2);
         return code;
       }
       if (s.hash == hash && equal(s.code)) {

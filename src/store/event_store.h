@@ -48,11 +48,11 @@ struct StoreOptions {
 
   // Flush the memtable into parts at this many events (two row groups; ~70 MB of columns for
   // firewall events) or this age, whichever comes first.
-  size_t flush_rows = 128 * 1024;
+  size_t flush_rows = size_t{128} * 1024;
   int64_t flush_interval_ms = 5000;
   // Append waits (then returns Unavailable) while this many events are not yet in parts:
   // bounds memory when flushes cannot keep up or fail.
-  size_t max_memtable_rows = 512 * 1024;
+  size_t max_memtable_rows = size_t{512} * 1024;
   size_t wal_segment_bytes = 64u << 20;
 
   // Background threads for flushes and retention, and for merges. Without them the caller

@@ -48,6 +48,7 @@ Status AppendRange(EventStore* store, int64_t from, int64_t to, int64_t ts_step 
   std::vector<Event> events;
   for (int64_t i = from; i < to; ++i) events.push_back(Numbered(i, ts_base + i * ts_step));
   std::vector<const Event*> ptrs;
+  ptrs.reserve(events.size());
   for (const Event& e : events) ptrs.push_back(&e);
   std::vector<Checkpoint> cps;
   if (!checkpoint.empty()) cps.push_back({"input", checkpoint});
@@ -273,7 +274,7 @@ TEST(EventStore, PartitionsByUtcDayAndMergesKeepPartsBounded) {
   // 3 days, each flushed in 6 small parts.
   for (int flush = 0; flush < 6; ++flush) {
     for (int day = 0; day < 3; ++day) {
-      int64_t first = (day * 6 + flush) * 100;
+      int64_t first = int64_t{day * 6 + flush} * 100;
       ASSERT_TRUE(AppendRange(store->get(), first, first + 100, 1'000'000,
                               kBase + day * kDay - first * 1'000'000 + flush * 1'000'000'000LL)
                       .ok());
@@ -315,7 +316,7 @@ TEST(EventStore, PastDayIsFoldedOnlyOnceItGoesQuiet) {
   // Three small flushes into the old day, with merges in between as the background runs them:
   // below the tier's min_parts (4), so nothing may merge yet.
   for (int flush = 0; flush < 3; ++flush) {
-    ASSERT_TRUE(AppendRange(store->get(), flush * 100, flush * 100 + 100).ok());
+    ASSERT_TRUE(AppendRange(store->get(), int64_t{flush} * 100, int64_t{flush} * 100 + 100).ok());
     ASSERT_TRUE((*store)->Flush().ok());
     ASSERT_TRUE((*store)->MaintainOnce().ok());
     now += 1'000'000'000;  // a second later
@@ -387,8 +388,8 @@ TEST(EventStore, RetentionByAgeDropsWholeDays) {
   auto store = EventStore::Open(o);
   ASSERT_TRUE(store.ok());
   for (int day = 0; day < 4; ++day) {
-    ASSERT_TRUE(AppendRange(store->get(), day * 10, day * 10 + 10, 1'000'000,
-                            kBase + day * kDay - day * 10 * 1'000'000)
+    ASSERT_TRUE(AppendRange(store->get(), int64_t{day} * 10, int64_t{day} * 10 + 10, 1'000'000,
+                            kBase + day * kDay - int64_t{day} * 10 * 1'000'000)
                     .ok());
   }
   ASSERT_TRUE((*store)->Flush().ok());
@@ -405,7 +406,8 @@ TEST(EventStore, RetentionByAgeDropsWholeDays) {
   EXPECT_EQ((*store)->Stats().days_dropped, 1u);
   EXPECT_FALSE(std::filesystem::exists(dir + "/data/" + DayName(kBase / kDay + 1)));
   // Late events for a dropped day are not stored again.
-  ASSERT_TRUE(AppendRange(store->get(), 1000, 1005, 1'000'000, kBase - 1000 * 1'000'000).ok());
+  ASSERT_TRUE(
+      AppendRange(store->get(), 1000, 1005, 1'000'000, kBase - int64_t{1000} * 1'000'000).ok());
   ASSERT_TRUE((*store)->Flush().ok());
   EXPECT_EQ((*store)->GetSnapshot()->days().size(), 2u);
 }
@@ -425,6 +427,7 @@ TEST(EventStore, RetentionBySizeDropsOldestDaysFirst) {
       events.push_back(std::move(e));
     }
     std::vector<const Event*> ptrs;
+    ptrs.reserve(events.size());
     for (const Event& e : events) ptrs.push_back(&e);
     ASSERT_TRUE((*store)->Append(ptrs).ok());
     ASSERT_TRUE((*store)->Flush().ok());
@@ -586,6 +589,7 @@ TEST(EventStore, DiskFullOnARealTmpfs) {
         events.push_back(std::move(e));
       }
       std::vector<const Event*> ptrs;
+      ptrs.reserve(events.size());
       for (const Event& e : events) ptrs.push_back(&e);
       s = (*store)->Append(ptrs);
       if (s.ok()) acked += 200;

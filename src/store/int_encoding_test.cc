@@ -68,6 +68,7 @@ TEST(IntEncoding, RoundTripsRandomStreamsInEveryKind) {
 
 TEST(IntEncoding, PicksCompactKinds) {
   std::vector<int64_t> ts;
+  ts.reserve(10000);
   for (int i = 0; i < 10000; ++i) ts.push_back(1'700'000'000'000'000'000 + i / 3 * 1'000'000'000LL);
   IntKind kind;
   RoundTrip(ts, &kind);
@@ -78,6 +79,7 @@ TEST(IntEncoding, PicksCompactKinds) {
 
   std::mt19937_64 rng(1);
   std::vector<int64_t> ports;
+  ports.reserve(10000);
   for (int i = 0; i < 10000; ++i) ports.push_back(1024 + static_cast<int64_t>(rng() % 64000));
   RoundTrip(ports, &kind);
   EXPECT_EQ(kind, IntKind::kBitPacked);

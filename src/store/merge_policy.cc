@@ -17,7 +17,8 @@ int Tier(uint64_t rows) {
 }
 
 // The smallest parts of `candidates` (sorted by rows) whose total stays within max_part_rows.
-std::vector<size_t> TakeSmallest(std::span<const PartRows> parts, std::vector<size_t> candidates,
+std::vector<size_t> TakeSmallest(std::span<const PartRows> parts,
+                                 const std::vector<size_t>& candidates,
                                  const MergePolicyOptions& o) {
   std::vector<size_t> out;
   uint64_t total = 0;

@@ -1,5 +1,6 @@
 #include "store/message_template.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <xxhash.h>
 
@@ -85,9 +86,11 @@ TEST(MessageTemplate, FirewallLinesShareFewTemplates) {
   for (int i = 0; i < 5000; ++i) {
     std::string ip = "10.0." + std::to_string(rng() % 50) + "." + std::to_string(rng() % 250);
     std::string spt = std::to_string(1024 + rng() % 60000);
-    rows.push_back({"kernel: [" + std::to_string(1000 + i) + ".5] SRC=" + ip + " SPT=" + spt +
-                        " ID=" + std::to_string(rng() % 65536) + (rng() % 2 ? " DF" : "") + " SYN",
-                    {ip, spt}});
+    std::string id = std::to_string(rng() % 65536);
+    const char* df = rng() % 2 ? " DF" : "";
+    rows.push_back(
+        {fmt::format("kernel: [{}.5] SRC={} SPT={} ID={}{} SYN", 1000 + i, ip, spt, id, df),
+         {ip, spt}});
   }
   size_t templates = 0;
   std::vector<std::string> out = RoundTrip(rows, &templates);

@@ -46,6 +46,7 @@ Status MergeParts(std::span<const std::shared_ptr<const Part>> inputs, PartWrite
   refs.reserve(kRowGroupRows);
   auto emit = [&]() -> Status {
     std::vector<const RowSet*> ptrs;
+    ptrs.reserve(sets.size());
     for (const auto& s : sets) ptrs.push_back(s.get());
     RETURN_IF_ERROR(writer->AddRowGroup(ptrs, refs));
     refs.clear();

@@ -73,7 +73,7 @@ std::string EncodePartMeta(const PartMeta& m, uint32_t version) {
       PutFrameRef(&out, b->dictionary);
       PutFrameRef(&out, b->token_filter);
       PutVarint(&out, b->dictionary_size);
-      PutVarint(&out, static_cast<uint64_t>(b->key_column + 1));
+      PutVarint(&out, static_cast<uint64_t>(b->key_column) + 1);
       uint8_t stats =
           (b->has_int_range ? 1 : 0) | (b->has_float_range ? 2 : 0) | (b->has_ip_range ? 4 : 0);
       out.push_back(static_cast<char>(stats));

@@ -48,6 +48,7 @@ std::vector<Event> SortedByTime(std::vector<Event> events) {
 TEST(Part, RandomEventsComeBackExactly) {
   RandomEvents gen(31);
   std::vector<Event> events;
+  events.reserve(4000);
   for (int i = 0; i < 4000; ++i)
     events.push_back(gen.RandomEvent(static_cast<int64_t>(gen.Uniform(1000)) * 60'000'000'000));
   auto part = WriteInMemory(events);
@@ -236,6 +237,7 @@ TEST(PartFile, FlippedByteIsCorruptionAndOtherColumnsStillRead) {
   std::string path = dir + "/p.part";
   RandomEvents gen(33);
   std::vector<Event> events;
+  events.reserve(3000);
   for (int i = 0; i < 3000; ++i) events.push_back(gen.FirewallEvent(1'700'000'000 + i));
   {
     RowSet rows;
@@ -443,6 +445,7 @@ TEST(PartFile, UnknownVersionIsRefusedWithAClearError) {
 TEST(PartFile, TruncatedFilesAreCorruption) {
   std::vector<Event> events;
   RandomEvents gen(34);
+  events.reserve(100);
   for (int i = 0; i < 100; ++i) events.push_back(gen.FirewallEvent(i));
   std::string bytes = EncodePart(events);
   ASSERT_FALSE(bytes.empty());

@@ -161,7 +161,7 @@ Status PartWriter::AddRowGroup(std::span<const RowSet* const> sets, std::span<co
   AddToSketches();
   size_t gi = meta_.groups.size();
   for (ColumnMeta& c : meta_.columns) c.blocks.resize(gi + 1);
-  for (EncodedBlock& b : blocks_) meta_.columns[b.part_column].blocks[gi] = std::move(b.meta);
+  for (EncodedBlock& b : blocks_) meta_.columns[b.part_column].blocks[gi] = b.meta;
   if (meta_.groups.empty()) {
     meta_.min_ts = group.min_ts;
     meta_.max_ts = group.max_ts;

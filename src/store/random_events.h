@@ -5,6 +5,7 @@
 // bench/store_ingest (--verify), never by the store itself.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -22,7 +23,8 @@ inline bool ExactEqual(const Value& a, const Value& b) {
   switch (a.type()) {
     case Value::Type::kFloat: {
       double x = a.as_float(), y = b.as_float();
-      return (std::isnan(x) && std::isnan(y)) || std::memcmp(&x, &y, 8) == 0;
+      return (std::isnan(x) && std::isnan(y)) ||
+             std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
     }
     case Value::Type::kArray: {
       const Array& x = a.as_array();

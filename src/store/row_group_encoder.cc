@@ -1,6 +1,7 @@
 #include "store/row_group_encoder.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <numeric>
@@ -43,7 +44,7 @@ bool CrossEqual(const GatheredColumn& x, size_t a, const GatheredColumn& y, size
     case ColumnType::kTimestamp:
       return x.ints[a] == y.ints[b];
     case ColumnType::kFloat:
-      return std::memcmp(&x.floats[a], &y.floats[b], 8) == 0;
+      return std::bit_cast<uint64_t>(x.floats[a]) == std::bit_cast<uint64_t>(y.floats[b]);
     case ColumnType::kString:
     case ColumnType::kValue:
       return SameShortBytes(x.strings[a], y.strings[b]);

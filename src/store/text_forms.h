@@ -14,6 +14,7 @@ namespace perimeter::store {
 struct IpBytes {
   uint8_t bytes[16] = {};
   bool v4() const;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 false positive on a defaulted <=>
   auto operator<=>(const IpBytes&) const = default;
 };
 

@@ -17,6 +17,7 @@ using testing::RandomEvents;
 TEST(ValueCodec, RoundTripsRandomEventsWithOneKeyTable) {
   RandomEvents gen(11);
   std::vector<Event> events;
+  events.reserve(300);
   for (int i = 0; i < 300; ++i) events.push_back(gen.RandomEvent(i));
   ValueEncoder enc;
   std::string buf;

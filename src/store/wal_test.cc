@@ -28,7 +28,7 @@ std::string WriteSegment(const std::string& dir, int records) {
   EXPECT_TRUE(w.ok());
   for (int i = 0; i < records; ++i) {
     std::string rec;
-    AppendWalRecord(&rec, kWalRecordCommit, static_cast<uint64_t>(i + 1), Payload(i));
+    AppendWalRecord(&rec, kWalRecordCommit, static_cast<uint64_t>(i) + 1, Payload(i));
     EXPECT_TRUE((*w)->Write(rec).ok());
   }
   EXPECT_TRUE((*w)->Sync().ok());

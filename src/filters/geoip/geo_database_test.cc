@@ -228,7 +228,7 @@ TEST(GeoDatabase, RefusesLegacyDatByContent) {
   {
     std::ofstream f(path, std::ios::binary);
     std::string body(4096, '\x01');
-    body += "\xff\xff\xff\x02\x00\x10\x00";
+    body.append("\xff\xff\xff\x02\x00\x10\x00", 7);
     f << body;
   }
   auto db = GeoDatabase::Open(path);

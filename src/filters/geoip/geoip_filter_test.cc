@@ -452,7 +452,7 @@ TEST(GeoipFilter, EnterpriseAnonymousIpAndDomainDatabases) {
     ASSERT_TRUE(w.WriteTo(dir + "/domain.mmdb"));
   }
   auto run = [&](const std::string& file, std::string_view ip, const char* ecs,
-                 Value fields = Value()) {
+                 const Value& fields = Value()) {
     Object options = Options({{"source", "[source][ip]"},
                               {"target", "source"},
                               {"database", dir + "/" + file},
@@ -677,6 +677,7 @@ TEST(GeoipFilter, ConcurrentWorkersGetTheSameResults) {
   constexpr int kEventsPerThread = 4000;
   std::atomic<int> mismatches{0};
   std::vector<std::thread> workers;
+  workers.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     workers.emplace_back([&, t] {
       for (int i = 0; i < kEventsPerThread; ++i) {

@@ -97,6 +97,7 @@ TEST(LookupCache, ConcurrentFindAndInsertKeepResultsPerKey) {
   constexpr uint32_t kKeys = 2000;  // more than the capacity: constant eviction
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (uint32_t round = 0; round < 20000; ++round) {

@@ -8,7 +8,7 @@ namespace perimeter::grok {
 namespace {
 
 std::unique_ptr<FilterPlugin> Make(std::string pattern, std::string ecs,
-                                   std::string patterns_dir = "") {
+                                   const std::string& patterns_dir = "") {
   Object o;
   Object m;
   m.Set("message", std::move(pattern));

@@ -281,8 +281,8 @@ Result<std::unique_ptr<Plugin>> GrokFilter::Create(const PluginConfig& config,
         } else {
           std::string full =
               c.field_text.starts_with('[') ? c.field_text : "[" + c.field_text + "]";
-          auto ref =
-              FieldRef::Parse(target.starts_with('[') ? target + full : "[" + target + "]" + full);
+          auto ref = FieldRef::Parse(target.starts_with('[') ? target + full
+                                                             : fmt::format("[{}]{}", target, full));
           t.valid = ref.ok() && c.field_valid;
           if (ref.ok()) t.field = std::move(ref).value();
         }

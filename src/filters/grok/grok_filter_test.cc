@@ -15,7 +15,7 @@ namespace perimeter::grok {
 namespace {
 
 // A grok filter from options given as an object; the test fails on a configuration error.
-std::unique_ptr<FilterPlugin> Make(Object options, PluginContext context = {}) {
+std::unique_ptr<FilterPlugin> Make(const Object& options, const PluginContext& context = {}) {
   auto config = PluginConfig::FromObject(kGrokFilter, options);
   EXPECT_TRUE(config.ok()) << config.status().message();
   if (!config.ok()) return nullptr;
@@ -25,14 +25,14 @@ std::unique_ptr<FilterPlugin> Make(Object options, PluginContext context = {}) {
   return std::unique_ptr<FilterPlugin>(static_cast<FilterPlugin*>(plugin->release()));
 }
 
-Status MakeError(Object options) {
+Status MakeError(const Object& options) {
   auto config = PluginConfig::FromObject(kGrokFilter, options);
   if (!config.ok()) return config.status();
   auto plugin = kGrokFilter.create(*config, PluginContext{});
   return plugin.ok() ? Status::OK() : plugin.status();
 }
 
-Object Match(std::string field, Value patterns) {
+Object Match(const std::string& field, Value patterns) {
   Object o;
   Object m;
   m.Set(field, std::move(patterns));
@@ -387,6 +387,7 @@ TEST(GrokFilter, ConcurrentWorkersGetTheirOwnResults) {
   auto f = Make(Match("message", "%{IP:ip} %{INT:n:int} %{WORD:w}"));
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {

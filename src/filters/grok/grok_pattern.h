@@ -97,7 +97,7 @@ class GrokPattern {
   bool Group(const MatchScratch& scratch, uint32_t n, std::string_view subject,
              std::string_view* text) const {
     const PCRE2_SIZE* ov = scratch.ovector();
-    PCRE2_SIZE begin = ov[2 * n];
+    PCRE2_SIZE begin = ov[2 * size_t{n}];
     if (begin == PCRE2_UNSET) return false;
     *text = subject.substr(begin, ov[2 * n + 1] - begin);
     return true;

@@ -101,11 +101,9 @@ class Translator {
     if (state_ == State::kAtom) {
       Emit(text);
       state_ = interval ? State::kInterval : State::kQuantifier;
-    } else if ((state_ == State::kQuantifier || state_ == State::kInterval) && q == "?") {
-      Emit(text);  // lazy
-      state_ = State::kModified;
-    } else if (state_ == State::kQuantifier && q == "+") {
-      Emit(text);  // possessive
+    } else if (((state_ == State::kQuantifier || state_ == State::kInterval) && q == "?") ||
+               (state_ == State::kQuantifier && q == "+")) {
+      Emit(text);  // lazy ("?") or possessive ("+")
       state_ = State::kModified;
     } else if (state_ != State::kNone) {
       // Onigmo repeats a repeat ("x?*" is "(?:x?)*"); PCRE2 rejects it unless grouped.

@@ -38,6 +38,7 @@ TEST(AckWatermark, ConcurrentCompletionsInAnyOrderReachTheEnd) {
   std::shuffle(order.begin(), order.end(), std::mt19937(42));
   AckWatermark w(0);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (size_t i = static_cast<size_t>(t); i < order.size(); i += 4) {

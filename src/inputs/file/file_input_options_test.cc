@@ -7,7 +7,7 @@
 namespace perimeter {
 namespace {
 
-Result<FileInputOptions> Parse(Object settings, PluginContext context = {}) {
+Result<FileInputOptions> Parse(const Object& settings, const PluginContext& context = {}) {
   auto config = PluginConfig::FromObject(kFileInput, settings);
   if (!config.ok()) return config.status();
   return FileInputOptions::FromConfig(*config, context);

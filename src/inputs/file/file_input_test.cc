@@ -400,7 +400,8 @@ TEST_F(FileInput, CorruptCheckpointIsReportedAndIgnored) {
   LogCapture capture;
   Write(Path("a.log"), "old\n");
   std::filesystem::create_directories(dir_ + "/state");
-  Write(sincedb_, "PRMSINCE\x01\0\0\0 not really a checkpoint");
+  constexpr char kGarbled[] = "PRMSINCE\x01\0\0\0 not really a checkpoint";
+  Write(sincedb_, std::string(kGarbled, sizeof kGarbled - 1));
   StartInput(Options({{"start_position", "end"}}));
   WaitForOpenFiles(1);
   Append(Path("a.log"), "new\n");

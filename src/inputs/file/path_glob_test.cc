@@ -33,8 +33,8 @@ class PathGlobTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::vector<std::string> Expand(std::vector<std::string> patterns,
-                                  std::vector<std::string> excludes = {}) {
-    for (auto& p : patterns) p = dir_ + "/" + p;
+                                  const std::vector<std::string>& excludes = {}) {
+    for (auto& p : patterns) p.insert(0, dir_ + "/");
     auto found = ExpandPaths(patterns, excludes, nullptr);
     for (auto& f : found) f = f.substr(dir_.size() + 1);
     return found;

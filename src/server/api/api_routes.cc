@@ -266,7 +266,7 @@ Status AddApiRoutes(Router& router, ApiContext& ctx) {
   auto tail = ctx.tail;
   RETURN_IF_ERROR(router.AddStream(
       "/api/v1/tail", Role::kViewer,
-      [tail](const Request& req, const AuthContext&, std::shared_ptr<EventStream> stream) {
+      [tail](const Request& req, const AuthContext&, const std::shared_ptr<EventStream>& stream) {
         std::string q = req.QueryParam("query").value_or(req.QueryParam("q").value_or(""));
         if (Status s = tail->Subscribe(stream, q); !s.ok()) {
           stream->Send(fmt::format(R"({{"error":{}}})", Value(s.message()).ToJson()), "error");

@@ -60,6 +60,7 @@ std::shared_ptr<store::EventStore> OpenStore(const std::string& name) {
 
 Status Append(store::EventStore& store, const std::vector<Event>& events) {
   std::vector<const Event*> ptrs;
+  ptrs.reserve(events.size());
   for (const Event& e : events) ptrs.push_back(&e);
   return store.Append(ptrs);
 }
