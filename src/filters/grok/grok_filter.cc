@@ -104,6 +104,7 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
         is_parent.push_back(0);
         is_leaf.push_back(0);
         if (parent >= 0) {
+          plan.nested = true;
           ++plan.nodes[static_cast<size_t>(parent)].children;
         } else {
           const FieldKey& key = plan.nodes.back().key;
@@ -119,6 +120,11 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
       parent = found;
     }
     plan.captures.push_back({captures[c].group, parent, captures[c].conversion});
+  }
+  for (auto& c : plan.captures) {
+    c.repeated = std::count_if(plan.captures.begin(), plan.captures.end(),
+                               [&](const auto& other) { return other.leaf == c.leaf; }) > 1;
+    plan.repeated |= c.repeated;
   }
   plan.usable = true;
   return plan;
@@ -171,24 +177,17 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
 
 // Appends `key` = Convert(text) to an object that lacks it, the value built in place for the
 // common cases: text, and plain decimal integers short enough not to overflow.
+// `word_readable`: see ParsePlainDecimal.
 void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
-                     Conversion conversion) {
+                     Conversion conversion, bool word_readable) {
   if (conversion == Conversion::kNone) {
     object->AppendAbsent(key, text);
     return;
   }
-  if (conversion == Conversion::kInt && !text.empty() && text.size() <= 18) {
-    int64_t n = 0;
-    size_t i = 0;
-    for (; i < text.size(); ++i) {
-      const auto d = static_cast<unsigned>(static_cast<unsigned char>(text[i]) - '0');
-      if (d > 9) break;
-      n = n * 10 + d;
-    }
-    if (i == text.size()) {
-      object->AppendAbsent(key, n);
-      return;
-    }
+  int64_t n = 0;
+  if (conversion == Conversion::kInt && ParsePlainDecimal(text, word_readable, &n)) {
+    object->AppendAbsent(key, n);
+    return;
   }
   object->AppendAbsent(key, conversion == Conversion::kInt ? RubyToI(text) : RubyToF(text));
 }
@@ -373,13 +372,20 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
     if (outcome == MatchOutcome::kLimitExceeded) return FieldResult::kTimeout;
     matched = outcome == MatchOutcome::kMatch;
     if (matched) {
-      // One growth of the event's field list at most, instead of doubling while storing.
-      event.fields().Reserve(event.fields().size() + fp.top_level_fields[i]);
       const FreshStorePlan& plan = fp.fresh[i];
+      const size_t most = event.fields().size() + fp.top_level_fields[i];
       if (plan.usable && !HasTopLevelField(plan, event.fields())) {
-        StoreFresh(grok, plan, fp.targets[i], subject, scratch, event);
-      } else if (!StoreCaptures(grok, fp.targets[i], subject, scratch, event)) {
-        return FieldResult::kNoMatch;
+        // Nested objects are reached by pointer while storing, so the event's field list must
+        // not move then. Flat fields may: the list usually has room already (an input's
+        // event is made with 24), and reserving for every optional capture would reallocate.
+        if (plan.nested) event.fields().Reserve(most);
+        StoreFresh(plan, fp.targets[i], subject, scratch, event);
+      } else {
+        // One growth of the event's field list at most, instead of doubling while storing.
+        event.fields().Reserve(most);
+        if (!StoreCaptures(grok, fp.targets[i], subject, scratch, event)) {
+          return FieldResult::kNoMatch;
+        }
       }
       if (break_on_match_) break;
     }
@@ -407,43 +413,49 @@ bool GrokFilter::StoreCaptures(const GrokPattern& grok, const std::vector<Captur
   return true;
 }
 
-void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
-                            const std::vector<CaptureTarget>& targets, std::string_view subject,
-                            const MatchScratch& scratch, Event& event) const {
+void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<CaptureTarget>& targets,
+                            std::string_view subject, const MatchScratch& scratch,
+                            Event& event) const {
   // Every object on the way was reserved with its final member count (the event's by
   // MatchInput, nested ones here), so the pointers below stay valid while members are added.
   std::array<Object*, FreshStorePlan::kMaxNodes> objects;  // NOLINT: the used part is cleared
   std::array<bool, FreshStorePlan::kMaxNodes> stored;      // NOLINT
-  std::fill_n(objects.begin(), plan.nodes.size(), nullptr);
-  std::fill_n(stored.begin(), plan.nodes.size(), false);
+  if (plan.nested) std::fill_n(objects.begin(), plan.nodes.size(), nullptr);
+  if (plan.repeated) std::fill_n(stored.begin(), plan.nodes.size(), false);
   Object* top = &event.fields();
+  // The group offsets are read here rather than through GrokPattern::Group: this loop runs
+  // for every capture of every event, and PCRE2's offsets are within the subject.
+  const PCRE2_SIZE* ovector = scratch.ovector();
   for (size_t i = 0; i < plan.captures.size(); ++i) {
     const FreshStorePlan::Capture& c = plan.captures[i];
-    std::string_view text;
-    bool present = grok.Group(scratch, c.group, subject, &text);
-    if (!keep_empty_captures_ &&
-        (!present || (text.empty() && c.conversion == Conversion::kNone))) {
+    const PCRE2_SIZE begin = ovector[2 * size_t{c.group}];
+    const bool present = begin != PCRE2_UNSET;
+    const size_t length = present ? ovector[2 * size_t{c.group} + 1] - begin : 0;
+    if (!keep_empty_captures_ && (!present || (length == 0 && c.conversion == Conversion::kNone))) {
       continue;
     }
-    const int32_t n = c.leaf;
-    const auto& node = plan.nodes[static_cast<size_t>(n)];
+    const auto leaf = static_cast<size_t>(c.leaf);
+    const auto& node = plan.nodes[leaf];
     Object* parent = top;
     if (node.parent >= 0) {
       // Made by an earlier capture of the same object, usually: only the first one creates it.
       parent = objects[static_cast<size_t>(node.parent)];
       if (parent == nullptr) parent = FreshObject(plan, node.parent, top, objects.data());
     }
-    if (!stored[static_cast<size_t>(n)]) {
-      if (present) {
-        AppendConverted(parent, node.key, text, c.conversion);
-      } else {
-        parent->AppendAbsent(node.key);
+    const std::string_view text = present ? subject.substr(begin, length) : std::string_view();
+    if (c.repeated) {
+      if (stored[leaf]) {
+        // A name captured twice in one pattern (alternatives, repeated groups).
+        Value value = present ? Convert(text, c.conversion) : Value();
+        MergeCapture(*parent->Find(node.key), std::move(value), targets[i].overwrite);
+        continue;
       }
-      stored[static_cast<size_t>(n)] = true;
+      stored[leaf] = true;
+    }
+    if (present) {
+      AppendConverted(parent, node.key, text, c.conversion, begin + 8 <= subject.size());
     } else {
-      // A name captured twice in one pattern (alternatives, repeated groups).
-      Value value = present ? Convert(text, c.conversion) : Value();
-      MergeCapture(*parent->Find(node.key.str()), std::move(value), targets[i].overwrite);
+      parent->AppendAbsent(node.key);
     }
   }
 }

@@ -53,12 +53,15 @@ class GrokFilter : public FilterPlugin {
       uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
     };
     static constexpr size_t kMaxNodes = 64;
-    bool usable = false;  // false: the pattern's targets need the general path
+    bool usable = false;    // false: the pattern's targets need the general path
+    bool nested = false;    // some target is inside an object: `[a][b]`
+    bool repeated = false;  // some field has more than one capture
     std::vector<Node> nodes;
     struct Capture {
       uint32_t group;
       int32_t leaf;  // its node
       Conversion conversion;
+      bool repeated = false;  // another capture of the pattern has the same field
     };
     std::vector<Capture> captures;   // parallel to the pattern's captures, compact
     std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
@@ -85,9 +88,8 @@ class GrokFilter : public FilterPlugin {
   bool StoreCaptures(const GrokPattern& grok, const std::vector<CaptureTarget>& targets,
                      std::string_view subject, const MatchScratch& scratch, Event& event) const;
   // The same for an event with none of the plan's top-level fields: appends without lookups.
-  void StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
-                  const std::vector<CaptureTarget>& targets, std::string_view subject,
-                  const MatchScratch& scratch, Event& event) const;
+  void StoreFresh(const FreshStorePlan& plan, const std::vector<CaptureTarget>& targets,
+                  std::string_view subject, const MatchScratch& scratch, Event& event) const;
 
   std::vector<FieldPatterns> fields_;
   bool break_on_match_ = true;
