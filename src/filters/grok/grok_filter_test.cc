@@ -222,6 +222,33 @@ TEST(GrokFilter, FreshIntegerConversionMatchesRubyToI) {
     EXPECT_EQ(*Get(e, "n"), RubyToI(text)) << text;
     EXPECT_EQ(Get(e, "n")->type(), RubyToI(text).type()) << text;
   }
+  // Inside a longer line, where up to 8 digits are read as one word.
+  auto within = Make(Match("message", "%{NOTSPACE:n:int} %{GREEDYDATA:rest}"));
+  for (const char* text :
+       {"0", "7", "42", "1234567", "12345678", "123456789", "1x", "1234567x", "-1", "12:34"}) {
+    Event e = Line(std::string(text) + " WINDOW=64240 RES=0x00");
+    ASSERT_TRUE(within->Filter(e)) << text;
+    EXPECT_EQ(*Get(e, "n"), RubyToI(text)) << text;
+  }
+}
+
+// A flat pattern's fresh fields may outgrow the room an event was made with: the event's field
+// list grows while they are stored, and keeps them all, in order.
+TEST(GrokFilter, FreshFlatFieldsOutgrowTheEvent) {
+  std::string pattern;
+  for (int i = 0; i < 40; ++i) pattern += fmt::format("(?<f{}>x)?", i);
+  auto f = Make(With(Match("message", pattern + "(?<last>y)"), "keep_empty_captures", true));
+  Event bare;  // not made by an input: no room reserved
+  bare.SetTop("message", "xxy");
+  Event line = Line("xxy");
+  for (Event* e : {&bare, &line}) {
+    ASSERT_TRUE(f->Filter(*e));
+    EXPECT_EQ(Get(*e, "f0")->as_string(), "x");
+    EXPECT_EQ(Get(*e, "f1")->as_string(), "x");
+    for (int i = 2; i < 40; ++i) EXPECT_TRUE(Get(*e, fmt::format("f{}", i))->is_null()) << i;
+    EXPECT_EQ(Get(*e, "last")->as_string(), "y");
+    EXPECT_EQ(e->fields().key(e->fields().size() - 1), "last");
+  }
 }
 
 // A field both set and nested into by one pattern goes the general way, as in Logstash: an
