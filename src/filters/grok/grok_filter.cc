@@ -104,7 +104,6 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
         is_parent.push_back(0);
         is_leaf.push_back(0);
         if (parent >= 0) {
-          plan.nested = true;
           ++plan.nodes[static_cast<size_t>(parent)].children;
         } else {
           const FieldKey& key = plan.nodes.back().key;
@@ -121,10 +120,16 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
     }
     plan.captures.push_back({captures[c].group, parent, captures[c].conversion});
   }
+  // Slots: parents number the objects made while storing, repeated leaves the fields already
+  // stored; a node is one or the other (checked above), and only those are cleared per event.
+  for (size_t n = 0; n < plan.nodes.size(); ++n) {
+    if (is_parent[n]) plan.nodes[n].slot = plan.parents++;
+  }
   for (auto& c : plan.captures) {
     c.repeated = std::count_if(plan.captures.begin(), plan.captures.end(),
                                [&](const auto& other) { return other.leaf == c.leaf; }) > 1;
-    plan.repeated |= c.repeated;
+    auto& leaf = plan.nodes[static_cast<size_t>(c.leaf)];
+    if (c.repeated && leaf.slot == Plan::kNoSlot) leaf.slot = plan.repeats++;
   }
   plan.usable = true;
   return plan;
@@ -145,16 +150,17 @@ bool HasTopLevelField(const Plan& plan, const Object& fields) {
 }
 
 // The object node `n` holds, created (with its final capacity) in its parent on first use.
+// `objects` is indexed by the parents' slots.
 template <typename Plan>
 Object* FreshObject(const Plan& plan, int32_t n, Object* top, Object** objects) {
-  const auto at = static_cast<size_t>(n);
-  if (objects[at] != nullptr) return objects[at];
-  const auto& node = plan.nodes[at];
+  const auto& node = plan.nodes[static_cast<size_t>(n)];
+  Object*& object = objects[node.slot];
+  if (object != nullptr) return object;
   Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects);
   Object fresh;
   fresh.Reserve(node.children);
-  objects[at] = &parent->AppendAbsent(node.key, std::move(fresh)).as_object();
-  return objects[at];
+  object = &parent->AppendAbsent(node.key, std::move(fresh)).as_object();
+  return object;
 }
 
 // Logstash's rule for a capture landing on a field that is already set: replace when
@@ -378,7 +384,7 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
         // Nested objects are reached by pointer while storing, so the event's field list must
         // not move then. Flat fields may: the list usually has room already (an input's
         // event is made with 24), and reserving for every optional capture would reallocate.
-        if (plan.nested) event.fields().Reserve(most);
+        if (plan.parents > 0) event.fields().Reserve(most);
         StoreFresh(plan, fp.targets[i], subject, scratch, event);
       } else {
         // One growth of the event's field list at most, instead of doubling while storing.
@@ -420,8 +426,8 @@ void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<Captur
   // MatchInput, nested ones here), so the pointers below stay valid while members are added.
   std::array<Object*, FreshStorePlan::kMaxNodes> objects;  // NOLINT: the used part is cleared
   std::array<bool, FreshStorePlan::kMaxNodes> stored;      // NOLINT
-  if (plan.nested) std::fill_n(objects.begin(), plan.nodes.size(), nullptr);
-  if (plan.repeated) std::fill_n(stored.begin(), plan.nodes.size(), false);
+  std::fill_n(objects.begin(), plan.parents, nullptr);
+  std::fill_n(stored.begin(), plan.repeats, false);
   Object* top = &event.fields();
   // The group offsets are read here rather than through GrokPattern::Group: this loop runs
   // for every capture of every event, and PCRE2's offsets are within the subject.
@@ -439,18 +445,18 @@ void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<Captur
     Object* parent = top;
     if (node.parent >= 0) {
       // Made by an earlier capture of the same object, usually: only the first one creates it.
-      parent = objects[static_cast<size_t>(node.parent)];
+      parent = objects[plan.nodes[static_cast<size_t>(node.parent)].slot];
       if (parent == nullptr) parent = FreshObject(plan, node.parent, top, objects.data());
     }
     const std::string_view text = present ? subject.substr(begin, length) : std::string_view();
     if (c.repeated) {
-      if (stored[leaf]) {
+      if (stored[node.slot]) {
         // A name captured twice in one pattern (alternatives, repeated groups).
         Value value = present ? Convert(text, c.conversion) : Value();
         MergeCapture(*parent->Find(node.key), std::move(value), targets[i].overwrite);
         continue;
       }
-      stored[leaf] = true;
+      stored[node.slot] = true;
     }
     if (present) {
       AppendConverted(parent, node.key, text, c.conversion, begin + 8 <= subject.size());

@@ -47,15 +47,19 @@ class GrokFilter : public FilterPlugin {
   // fields yet — the common case, an event fresh from an input: every field is appended in
   // place, without a lookup. The fields form a tree of nodes, parents before children.
   struct FreshStorePlan {
+    static constexpr uint16_t kNoSlot = 0xFFFF;
     struct Node {
       int32_t parent = -1;    // -1: a top-level field
       FieldKey key;           // interned once here, so storing copies a pointer
       uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
+      // A parent's index among the objects made while storing; a repeated leaf's among the
+      // fields stored more than once. Per-event state is kept for these only.
+      uint16_t slot = kNoSlot;
     };
     static constexpr size_t kMaxNodes = 64;
-    bool usable = false;    // false: the pattern's targets need the general path
-    bool nested = false;    // some target is inside an object: `[a][b]`
-    bool repeated = false;  // some field has more than one capture
+    bool usable = false;   // false: the pattern's targets need the general path
+    uint16_t parents = 0;  // nodes holding objects (none: every field is top-level)
+    uint16_t repeats = 0;  // leaves set by more than one capture
     std::vector<Node> nodes;
     struct Capture {
       uint32_t group;
