@@ -183,15 +183,25 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
 
 // Appends `key` = Convert(text) to an object that lacks it, the value built in place for the
 // common cases: text, and plain decimal integers short enough not to overflow.
-// `word_readable`: see ParsePlainDecimal.
+// `readable`: how many bytes may be read from text.data() (the capture lies inside a longer
+// subject): a short text is then copied as a fixed kShortText bytes and cut to its size, which
+// fills std::string's inline buffer with a few moves instead of a memcpy call that branches on
+// the length; integers are read a word at a time (ParsePlainDecimal).
+constexpr size_t kShortText = 15;  // std::string's inline capacity in libstdc++ and libc++
 void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
-                     Conversion conversion, bool word_readable) {
+                     Conversion conversion, size_t readable) {
   if (conversion == Conversion::kNone) {
-    object->AppendAbsent(key, text);
+    if (text.size() <= kShortText && readable >= kShortText) {
+      object->AppendAbsent(key, std::string_view(text.data(), kShortText))
+          .as_string()
+          .erase(text.size());
+    } else {
+      object->AppendAbsent(key, text);
+    }
     return;
   }
   int64_t n = 0;
-  if (conversion == Conversion::kInt && ParsePlainDecimal(text, word_readable, &n)) {
+  if (conversion == Conversion::kInt && ParsePlainDecimal(text, readable >= 8, &n)) {
     object->AppendAbsent(key, n);
     return;
   }
@@ -459,7 +469,7 @@ void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<Captur
       stored[node.slot] = true;
     }
     if (present) {
-      AppendConverted(parent, node.key, text, c.conversion, begin + 8 <= subject.size());
+      AppendConverted(parent, node.key, text, c.conversion, subject.size() - begin);
     } else {
       parent->AppendAbsent(node.key);
     }

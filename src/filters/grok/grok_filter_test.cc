@@ -232,6 +232,23 @@ TEST(GrokFilter, FreshIntegerConversionMatchesRubyToI) {
   }
 }
 
+// Short text captures are copied as a fixed 15 bytes and cut to size when the subject goes on
+// that far: every length, at every distance from the subject's end, reads back exactly.
+TEST(GrokFilter, FreshTextOfEveryLengthAtEveryDistanceFromTheEnd) {
+  for (size_t n = 1; n <= 20; ++n) {
+    auto f = Make(Match("message", fmt::format("^x*(?<a>[a-z]{{{}}})y*$", n)));
+    std::string word;
+    for (size_t i = 0; i < n; ++i) word.push_back(static_cast<char>('a' + i));
+    for (size_t tail = 0; tail <= 20; ++tail) {
+      Event e = Line("xxx" + word + std::string(tail, 'y'));
+      ASSERT_TRUE(f->Filter(e)) << n << " " << tail;
+      const std::string& a = Get(e, "a")->as_string();
+      EXPECT_EQ(a, word) << n << " " << tail;
+      EXPECT_EQ(a.c_str()[n], '\0');
+    }
+  }
+}
+
 // A flat pattern's fresh fields may outgrow the room an event was made with: the event's field
 // list grows while they are stored, and keeps them all, in order.
 TEST(GrokFilter, FreshFlatFieldsOutgrowTheEvent) {
