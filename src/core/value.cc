@@ -59,8 +59,6 @@ bool Object::Erase(std::string_view key) {
 
 void Object::Clear() { members_.clear(); }
 
-void Object::Reserve(size_t n) { members_.reserve(n); }
-
 bool Object::operator==(const Object& other) const {
   if (size() != other.size()) return false;
   for (const ObjectMember& m : members_) {

@@ -59,9 +59,12 @@ class Object {
   // The same with the value built in place from `init` (a string_view, an integer, an Object).
   template <typename T>
   Value& AppendAbsent(const FieldKey& key, T&& init);
+  // Adds `key` at the end holding an empty object with room for `capacity` members, without
+  // looking for it (as AppendAbsent); returns that object. Grok builds nested fields this way.
+  inline Object& AppendObject(const FieldKey& key, size_t capacity);
   bool Erase(std::string_view key);
   void Clear();
-  void Reserve(size_t n);
+  inline void Reserve(size_t n);
 
   bool operator==(const Object& other) const;
 
@@ -85,9 +88,10 @@ class Value {
       : v_(std::in_place_type<std::string>, s) {}
   Value(const char* s)  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_type<std::string>, s) {}
-  Value(Timestamp t) : v_(t) {}          // NOLINT(google-explicit-constructor)
-  Value(Array a) : v_(std::move(a)) {}   // NOLINT(google-explicit-constructor)
-  Value(Object o) : v_(std::move(o)) {}  // NOLINT(google-explicit-constructor)
+  Value(Timestamp t) : v_(t) {}            // NOLINT(google-explicit-constructor)
+  Value(Array a) : v_(std::move(a)) {}     // NOLINT(google-explicit-constructor)
+  Value(const Object& o) : v_(o) {}        // NOLINT(google-explicit-constructor)
+  Value(Object&& o) : v_(std::move(o)) {}  // NOLINT(google-explicit-constructor)
 
   Type type() const { return static_cast<Type>(v_.index()); }
   static const char* TypeName(Type t);
@@ -162,6 +166,14 @@ inline Value& Object::AppendAbsent(const FieldKey& key) {
   // Built in place: no temporary value to move into the vector.
   return members_.emplace_back(key).value;
 }
+
+inline Object& Object::AppendObject(const FieldKey& key, size_t capacity) {
+  Object& object = members_.emplace_back(key, Object()).value.as_object();
+  object.members_.reserve(capacity);
+  return object;
+}
+
+inline void Object::Reserve(size_t n) { members_.reserve(n); }
 
 inline const std::string& Object::key(size_t i) const { return members_[i].key.str(); }
 inline const FieldKey& Object::field_key(size_t i) const { return members_[i].key; }

@@ -157,9 +157,7 @@ Object* FreshObject(const Plan& plan, int32_t n, Object* top, Object** objects) 
   Object*& object = objects[node.slot];
   if (object != nullptr) return object;
   Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects);
-  Object fresh;
-  fresh.Reserve(node.children);
-  object = &parent->AppendAbsent(node.key, std::move(fresh)).as_object();
+  object = &parent->AppendObject(node.key, node.children);
   return object;
 }
 
