@@ -36,6 +36,26 @@ TEST(Value, ArraysRenderAsCommaList) {
   EXPECT_EQ(Value(Array{Value(-0.13), Value(51.5)}).ToText(), "-0.13,51.5");
 }
 
+// AppendObject adds an empty object with room for its members: the reference it returns stays
+// valid while that many are added, and the object reads back like one built by Set.
+TEST(Value, AppendObjectReservesItsMembers) {
+  Object top;
+  top.Set("message", "x");
+  Object& source = top.AppendObject(FieldKey("source"), 3);
+  const Object* before = &source;
+  source.AppendAbsent(FieldKey("ip"), std::string_view("203.0.113.5"));
+  source.AppendAbsent(FieldKey("port"), 22);
+  source.AppendObject(FieldKey("geo"), 1).AppendAbsent(FieldKey("country_iso_code"), "CN");
+  EXPECT_EQ(before, &top.Find("source")->as_object());
+  EXPECT_EQ(
+      Value(top).ToJson(),
+      R"({"message":"x","source":{"ip":"203.0.113.5","port":22,"geo":{"country_iso_code":"CN"}}})");
+  Object copy(top);
+  Value from_copy(copy);  // by const&: `copy` is left as it was
+  EXPECT_EQ(copy.size(), 2u);
+  EXPECT_TRUE(from_copy == Value(top));
+}
+
 TEST(Json, ParsesNestedDocuments) {
   auto v = ParseJson(R"({"a":{"b":[1,2.5,"x",null,true]}})");
   ASSERT_TRUE(v.ok());
