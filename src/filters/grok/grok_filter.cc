@@ -185,7 +185,7 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
 // subject): a short text is then copied as a fixed kShortText bytes and cut to its size, which
 // fills std::string's inline buffer with a few moves instead of a memcpy call that branches on
 // the length; integers are read a word at a time (ParsePlainDecimal).
-constexpr size_t kShortText = 15;  // std::string's inline capacity in libstdc++ and libc++
+constexpr size_t kShortText = 15;  // std::string's inline capacity in libstdc++ (the build's)
 void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
                      Conversion conversion, size_t readable) {
   if (conversion == Conversion::kNone) {
@@ -393,7 +393,7 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
         // not move then. Flat fields may: the list usually has room already (an input's
         // event is made with 24), and reserving for every optional capture would reallocate.
         if (plan.parents > 0) event.fields().Reserve(most);
-        StoreFresh(plan, fp.targets[i], subject, scratch, event);
+        StoreFresh(grok, plan, fp.targets[i], subject, scratch, event);
       } else {
         // One growth of the event's field list at most, instead of doubling while storing.
         event.fields().Reserve(most);
@@ -427,9 +427,9 @@ bool GrokFilter::StoreCaptures(const GrokPattern& grok, const std::vector<Captur
   return true;
 }
 
-void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<CaptureTarget>& targets,
-                            std::string_view subject, const MatchScratch& scratch,
-                            Event& event) const {
+void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
+                            const std::vector<CaptureTarget>& targets, std::string_view subject,
+                            const MatchScratch& scratch, Event& event) const {
   // Every object on the way was reserved with its final member count (the event's by
   // MatchInput, nested ones here), so the pointers below stay valid while members are added.
   std::array<Object*, FreshStorePlan::kMaxNodes> objects;  // NOLINT: the used part is cleared
@@ -437,26 +437,21 @@ void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<Captur
   std::fill_n(objects.begin(), plan.parents, nullptr);
   std::fill_n(stored.begin(), plan.repeats, false);
   Object* top = &event.fields();
-  // The group offsets are read here rather than through GrokPattern::Group: this loop runs
-  // for every capture of every event, and PCRE2's offsets are within the subject.
-  const PCRE2_SIZE* ovector = scratch.ovector();
   for (size_t i = 0; i < plan.captures.size(); ++i) {
     const FreshStorePlan::Capture& c = plan.captures[i];
-    const PCRE2_SIZE begin = ovector[2 * size_t{c.group}];
-    const bool present = begin != PCRE2_UNSET;
-    const size_t length = present ? ovector[2 * size_t{c.group} + 1] - begin : 0;
-    if (!keep_empty_captures_ && (!present || (length == 0 && c.conversion == Conversion::kNone))) {
+    std::string_view text;
+    const bool present = grok.Group(scratch, c.group, subject, &text);
+    if (!keep_empty_captures_ &&
+        (!present || (text.empty() && c.conversion == Conversion::kNone))) {
       continue;
     }
-    const auto leaf = static_cast<size_t>(c.leaf);
-    const auto& node = plan.nodes[leaf];
+    const auto& node = plan.nodes[static_cast<size_t>(c.leaf)];
     Object* parent = top;
     if (node.parent >= 0) {
       // Made by an earlier capture of the same object, usually: only the first one creates it.
       parent = objects[plan.nodes[static_cast<size_t>(node.parent)].slot];
       if (parent == nullptr) parent = FreshObject(plan, node.parent, top, objects.data());
     }
-    const std::string_view text = present ? subject.substr(begin, length) : std::string_view();
     if (c.repeated) {
       if (stored[node.slot]) {
         // A name captured twice in one pattern (alternatives, repeated groups).
@@ -467,7 +462,9 @@ void GrokFilter::StoreFresh(const FreshStorePlan& plan, const std::vector<Captur
       stored[node.slot] = true;
     }
     if (present) {
-      AppendConverted(parent, node.key, text, c.conversion, subject.size() - begin);
+      // The bytes readable from the text on: the rest of the subject.
+      const auto readable = subject.size() - static_cast<size_t>(text.data() - subject.data());
+      AppendConverted(parent, node.key, text, c.conversion, readable);
     } else {
       parent->AppendAbsent(node.key);
     }

@@ -92,8 +92,9 @@ class GrokFilter : public FilterPlugin {
   bool StoreCaptures(const GrokPattern& grok, const std::vector<CaptureTarget>& targets,
                      std::string_view subject, const MatchScratch& scratch, Event& event) const;
   // The same for an event with none of the plan's top-level fields: appends without lookups.
-  void StoreFresh(const FreshStorePlan& plan, const std::vector<CaptureTarget>& targets,
-                  std::string_view subject, const MatchScratch& scratch, Event& event) const;
+  void StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
+                  const std::vector<CaptureTarget>& targets, std::string_view subject,
+                  const MatchScratch& scratch, Event& event) const;
 
   std::vector<FieldPatterns> fields_;
   bool break_on_match_ = true;
