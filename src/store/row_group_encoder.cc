@@ -103,11 +103,7 @@ struct IntCells {
 };
 struct FloatCells {
   const double* v;
-  uint64_t Bits(size_t r) const {
-    uint64_t bits;
-    std::memcpy(&bits, &v[r], 8);
-    return bits;
-  }
+  uint64_t Bits(size_t r) const { return std::bit_cast<uint64_t>(v[r]); }
   bool Equal(size_t a, size_t b) const { return Bits(a) == Bits(b); }
   uint64_t Hash(size_t r) const { return MixInt(Bits(r)); }
 };
@@ -179,7 +175,7 @@ bool AssignCodes(GatheredColumn& c, size_t rows, const Cells& cells) {
 
 void RowGroupEncoder::Analyze(GatheredColumn& c, size_t rows) {
   c.analyzed = false;
-  if (c.key->type == ColumnType::kTimestamp || c.present_count == 0) return;
+  if (c.present_count == 0) return;
   switch (c.key->type) {
     case ColumnType::kBool:
     case ColumnType::kInt:
@@ -463,8 +459,6 @@ class CandidateFields final : public RowFields {
       if (o.key->type != ColumnType::kString && o.key->type != ColumnType::kInt) continue;
       Candidate& cand = candidates_.emplace_back();
       cand.col = &o;
-      cand.present = o.present.data();
-      if (o.key->type == ColumnType::kString) cand.strings = o.strings.data();
       if (o.analyzed && o.key->type == ColumnType::kInt) {
         for (uint32_t row : o.first_row) {
           std::string t;
@@ -491,14 +485,7 @@ class CandidateFields final : public RowFields {
 
   bool Text(uint32_t column, std::string_view* text) override {
     if (column >= by_column_.size() || by_column_[column] < 0) return false;
-    Candidate& cand = candidates_[static_cast<size_t>(by_column_[column])];
-    // Matching asks for a few string columns per line: answered from the candidate alone.
-    if (cand.strings != nullptr) {
-      if (!cand.present[row_]) return false;
-      *text = cand.strings[row_];
-      return true;
-    }
-    return TextOf(cand, text);
+    return TextOf(candidates_[static_cast<size_t>(by_column_[column])], text);
   }
 
   std::span<const FieldText> All() override {
@@ -525,9 +512,7 @@ class CandidateFields final : public RowFields {
  private:
   struct Candidate {
     const GatheredColumn* col;
-    const uint8_t* present = nullptr;           // col's
-    const std::string_view* strings = nullptr;  // col's, for a string column
-    std::vector<std::string> code_text;         // analyzed ints
+    std::vector<std::string> code_text;  // analyzed ints
     std::vector<uint64_t> code_hash;
     char buf[24];
   };

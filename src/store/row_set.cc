@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/short_bytes.h"
 #include "store/value_codec.h"
 
 namespace perimeter::store {
@@ -109,7 +108,7 @@ inline void PrefetchPastEnd(const Buffer& b) {
   __builtin_prefetch(reinterpret_cast<const void*>(end + kAheadBytes), 1);
 }
 
-// SetCell without the padding: `c` has exactly `row` slots. Inlined into the columnizing loop.
+// Appends `v` to column `c`, which has exactly as many slots as the rows before this one.
 inline void AppendCell(ColumnData* c, const Value& v, ValueEncoder* encoder) {
   PrefetchPastEnd(c->present);
   c->present.push_back(1);
@@ -151,11 +150,6 @@ inline void AppendCell(ColumnData* c, const Value& v, ValueEncoder* encoder) {
 }
 
 }  // namespace
-
-void SetCell(ColumnData* c, size_t row, const Value& v, ValueEncoder* encoder) {
-  c->PadTo(row);
-  AppendCell(c, v, encoder);
-}
 
 int RowSet::FindColumn(const ColumnKey& key) const {
   auto it = column_index_.find(key.Id());
@@ -237,11 +231,11 @@ void RowSet::AppendEvent(const Event& event) {
   }
 }
 
-inline uint32_t RowSet::ResolveMember(const std::string& key, uint32_t path, int8_t kind) {
+inline uint32_t RowSet::ResolveMember(const FieldKey& key, uint32_t path, int8_t kind) {
   size_t end = std::min(member_cache_.size(), cursor_ + kMemberLookahead);
   for (size_t i = cursor_; i < end; ++i) {
     const MemberCacheEntry& e = member_cache_[i];
-    if (e.path == path && e.kind == kind && SameShortBytes(e.key, key)) {
+    if (e.path == path && e.kind == kind && e.key == key) {
       cursor_ = i + 1;
       return e.target;
     }
@@ -252,11 +246,11 @@ inline uint32_t RowSet::ResolveMember(const std::string& key, uint32_t path, int
 void RowSet::AppendObject(const Object& object, uint32_t path) {
   size_t row = rows() - 1;
   for (size_t i = 0; i < object.size(); ++i) {
-    const std::string& key = object.key(i);
+    const FieldKey& key = object.field_key(i);
     const Value& v = object.value(i);
     if (v.is_object() && !v.as_object().empty()) {
       uint32_t nested = ResolveMember(key, path, kNestedObject);
-      path_stack_.push_back(&key);
+      path_stack_.push_back(&key.str());
       AppendObject(v.as_object(), nested);
       path_stack_.pop_back();
       continue;
@@ -270,7 +264,8 @@ void RowSet::AppendObject(const Object& object, uint32_t path) {
   }
 }
 
-uint32_t RowSet::ResolveMemberSlow(const std::string& key, uint32_t path, int8_t kind) {
+uint32_t RowSet::ResolveMemberSlow(const FieldKey& member, uint32_t path, int8_t kind) {
+  const std::string& key = member.str();
   uint32_t target;
   if (kind == kNestedObject) {
     std::string id(reinterpret_cast<const char*>(&path), sizeof path);
@@ -299,13 +294,18 @@ uint32_t RowSet::ResolveMemberSlow(const std::string& key, uint32_t path, int8_t
     cursor_ = 0;
   }
   member_cache_.insert(member_cache_.begin() + static_cast<ptrdiff_t>(cursor_),
-                       MemberCacheEntry{key, path, kind, target});
+                       MemberCacheEntry{member, path, kind, target});
   ++cursor_;
   return target;
 }
 
 void RowSet::Seal() {
   for (ColumnData& c : columns_) c.PadTo(rows());
+  // What only appending needs; a sealed set is kept until its memtable is flushed.
+  member_cache_ = {};
+  cursor_ = 0;
+  object_paths_ = {};
+  path_stack_ = {};
 }
 
 Result<Event> RowSet::EventAt(size_t row) const {

@@ -91,7 +91,7 @@ class RowSet {
   // How many events are coming: after the first, column buffers are sized for all of them
   // (growing by doubling would copy every message a second time).
   void ExpectRows(size_t rows) { expected_rows_ = rows; }
-  // Pads every column to rows(); required before reading.
+  // Pads every column to rows() and drops the columnizing caches; required before reading.
   void Seal();
   // A new set holding only `rows` (ascending) of this one.
   RowSet Select(std::span<const uint32_t> rows) const;
@@ -114,10 +114,10 @@ class RowSet {
   void AppendObject(const Object& object, uint32_t path);
   // What member `key` of kind `kind` (a ColumnType, or kNestedObject) in object `path` maps to:
   // a column index, or the path id of a nested object.
-  uint32_t ResolveMember(const std::string& key, uint32_t path, int8_t kind);
+  uint32_t ResolveMember(const FieldKey& key, uint32_t path, int8_t kind);
   // The same when the cache does not know the member: looks it up by name (and adds the column
   // or path), then caches it at the cursor.
-  uint32_t ResolveMemberSlow(const std::string& key, uint32_t path, int8_t kind);
+  uint32_t ResolveMemberSlow(const FieldKey& key, uint32_t path, int8_t kind);
 
   std::vector<ColumnData> columns_;
   std::vector<int64_t> timestamps_;
@@ -132,7 +132,7 @@ class RowSet {
   // without an optional member (an ICMP line has no ports) skips a few entries, one with an
   // extra member inserts one, and the entries the next event needs stay in place.
   struct MemberCacheEntry {
-    std::string key;
+    FieldKey key;     // interned names compare as pointers
     uint32_t path;    // path id of the object holding the member
     int8_t kind;      // ColumnType, or kNestedObject
     uint32_t target;  // column index, or the nested object's path id
@@ -148,10 +148,6 @@ class RowSet {
   size_t expected_rows_ = 0;
   ValueEncoder value_encoder_;  // for `value` cells
 };
-
-// Appends `value` to `column` in the slot for `row` (the column is padded first); `encoder`
-// encodes `value` cells (arrays, empty objects).
-void SetCell(ColumnData* column, size_t row, const Value& value, ValueEncoder* encoder);
 
 // A row of one of several RowSets (what the writer and merges address).
 struct RowRef {
