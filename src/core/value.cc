@@ -1,16 +1,41 @@
 #include "core/value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 namespace perimeter {
+
+static_assert(std::is_nothrow_move_constructible_v<ObjectMember>,
+              "Grow moves members without a way back");
+
+void Object::Grow(size_t capacity) {
+  ObjectMember* fresh = std::allocator<ObjectMember>().allocate(capacity);
+  ObjectMember* fresh_end = fresh;
+  for (ObjectMember& m : *this) new (fresh_end++) ObjectMember(std::move(m));
+  Free();  // destroys the moved-from members and lets go of their array
+  begin_ = fresh;
+  end_ = fresh_end;
+  capacity_end_ = fresh + capacity;
+  block_ = nullptr;
+}
+
+void Object::FreeMembers() noexcept {
+  for (ObjectMember& m : *this) m.~ObjectMember();
+  if (block_ != nullptr) {
+    block_->Release();
+  } else {
+    std::allocator<ObjectMember>().deallocate(begin_, capacity());
+  }
+}
 
 Value* Object::Find(std::string_view key) {
   // Length and first byte settle almost every mismatch without a call to memcmp: the hot path
   // of every field lookup and of grok storing a capture.
   const size_t n = key.size();
-  for (ObjectMember& m : members_) {
+  for (ObjectMember& m : *this) {
     const std::string& k = m.key.str();
     if (k.size() == n &&
         (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
@@ -26,7 +51,7 @@ const Value* Object::Find(std::string_view key) const {
 
 Value* Object::Find(const FieldKey& key) {
   if (!key.interned()) return Find(key.str());
-  for (ObjectMember& m : members_) {
+  for (ObjectMember& m : *this) {
     if (m.key == key) return &m.value;  // text is read only for an owned member name
   }
   return nullptr;
@@ -37,8 +62,7 @@ Value& Object::GetOrInsert(std::string_view key) {
   // anyway, and the scan then compares pointers.
   FieldKey name(key);
   if (Value* v = Find(name)) return *v;
-  if (members_.capacity() == 0) members_.reserve(4);  // skip the 1-2-4 growth steps
-  return members_.emplace_back(std::move(name)).value;
+  return EmplaceBack(std::move(name)).value;  // a first growth makes room for 4
 }
 
 Value& Object::Set(std::string_view key, Value v) {
@@ -48,20 +72,24 @@ Value& Object::Set(std::string_view key, Value v) {
 }
 
 bool Object::Erase(std::string_view key) {
-  for (size_t i = 0; i < members_.size(); ++i) {
-    if (members_[i].key.str() == key) {
-      members_.erase(members_.begin() + static_cast<ptrdiff_t>(i));
+  for (ObjectMember& m : *this) {
+    if (m.key.str() == key) {
+      std::move(&m + 1, end(), &m);
+      (--end_)->~ObjectMember();
       return true;
     }
   }
   return false;
 }
 
-void Object::Clear() { members_.clear(); }
+void Object::Clear() {
+  for (ObjectMember& m : *this) m.~ObjectMember();
+  end_ = begin_;
+}
 
 bool Object::operator==(const Object& other) const {
   if (size() != other.size()) return false;
-  for (const ObjectMember& m : members_) {
+  for (const ObjectMember& m : *this) {
     const Value* v = other.Find(m.key.str());
     if (v == nullptr || !(*v == m.value)) return false;
   }

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "core/field_key.h"
+#include "core/member_block.h"
 #include "core/timestamp.h"
 
 namespace perimeter {
@@ -22,13 +24,14 @@ using Array = std::vector<Value>;
 struct ObjectMember;
 
 // An insertion-ordered map from field name to Value. Events have few fields, so lookups scan
-// linearly: faster than hashing for the ~20 keys an event carries. Members live in one vector
-// (one allocation per object, which matters: events are built at millions per second), and
-// their names are interned FieldKeys (a pointer each, not a string).
+// linearly: faster than hashing for the ~20 keys an event carries. Members live in one array
+// (one allocation per object, which matters: events are built at millions per second; or a
+// part of a MemberBlock shared with sibling objects), and their names are interned FieldKeys
+// (a pointer each, not a string).
 class Object {
  public:
-  // Declared here, defined below ObjectMember: the vector's members may only be instantiated
-  // once ObjectMember is complete (Value's constructors, above that point, name these).
+  // Declared here, defined below ObjectMember: they handle ObjectMembers, which are only
+  // complete there (Value's constructors, above that point, name these).
   Object() = default;
   inline Object(const Object& other);
   inline Object(Object&& other) noexcept;
@@ -60,8 +63,9 @@ class Object {
   template <typename T>
   Value& AppendAbsent(const FieldKey& key, T&& init);
   // Adds `key` at the end holding an empty object with room for `capacity` members, without
-  // looking for it (as AppendAbsent); returns that object. Grok builds nested fields this way.
-  inline Object& AppendObject(const FieldKey& key, size_t capacity);
+  // looking for it (as AppendAbsent); returns that object. Grok builds nested fields this way,
+  // their room carved from one `block` per event when given (see MemberBlock).
+  inline Object& AppendObject(const FieldKey& key, size_t capacity, MemberBlock* block = nullptr);
   bool Erase(std::string_view key);
   void Clear();
   inline void Reserve(size_t n);
@@ -69,7 +73,23 @@ class Object {
   bool operator==(const Object& other) const;
 
  private:
-  std::vector<ObjectMember> members_;
+  template <typename... Args>
+  ObjectMember& EmplaceBack(Args&&... args);
+  // Moves the members to an array of their own with room for `capacity`.
+  void Grow(size_t capacity);
+  // Destroys the members and lets go of their array.
+  inline void Free() noexcept;
+  void FreeMembers() noexcept;
+  ObjectMember* begin() const { return begin_; }
+  ObjectMember* end() const { return end_; }
+  inline size_t capacity() const;
+
+  // Pointers, as std::vector keeps them: appending then stores the next end, where a count
+  // would put an index computation in the chain from one appended member to the next.
+  ObjectMember* begin_ = nullptr;
+  ObjectMember* end_ = nullptr;
+  ObjectMember* capacity_end_ = nullptr;
+  MemberBlock* block_ = nullptr;  // set when the members are a part of this block
 };
 
 class Value {
@@ -118,6 +138,18 @@ class Value {
   const Object& as_object() const { return std::get<Object>(v_); }
   Object& as_object() { return std::get<Object>(v_); }
 
+  // The string or object a value was just built holding, without checking its type: the
+  // check would reread the type byte the construction has just stored (a stall), and a wrong
+  // type is undefined behaviour, not an exception. For builders only (grok's storing).
+  std::string& built_string() {
+    if (!is_string()) __builtin_unreachable();
+    return *std::get_if<std::string>(&v_);
+  }
+  Object& built_object() {
+    if (!is_object()) __builtin_unreachable();
+    return *std::get_if<Object>(&v_);
+  }
+
   // Logstash truthiness: only null and false are false ("" and 0 are true, as in Ruby).
   bool Truthy() const { return !is_null() && !(is_bool() && !as_bool()); }
 
@@ -149,36 +181,99 @@ struct ObjectMember {
   Value value;
 };
 
-inline Object::Object(const Object& other) = default;
-inline Object::Object(Object&& other) noexcept = default;
-inline Object& Object::operator=(const Object& other) = default;
-inline Object& Object::operator=(Object&& other) noexcept = default;
-inline Object::~Object() = default;
-inline size_t Object::size() const { return members_.size(); }
-inline bool Object::empty() const { return members_.empty(); }
+inline Object::Object(const Object& other) {
+  if (other.empty()) return;
+  Grow(other.size());
+  try {
+    for (const ObjectMember& m : other) {
+      new (end_) ObjectMember(m);
+      ++end_;
+    }
+  } catch (...) {
+    Free();
+    throw;
+  }
+}
+// GCC 12 warns, wrongly, that moving a Value holding a smaller alternative (an Array, 24
+// bytes) may read an Object's uninitialized last word: the variant moves one alternative only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+inline Object::Object(Object&& other) noexcept
+    : begin_(other.begin_),
+      end_(other.end_),
+      capacity_end_(other.capacity_end_),
+      block_(other.block_) {
+  other.begin_ = other.end_ = other.capacity_end_ = nullptr;
+  other.block_ = nullptr;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+inline Object& Object::operator=(const Object& other) {
+  if (this != &other) *this = Object(other);
+  return *this;
+}
+inline Object& Object::operator=(Object&& other) noexcept {
+  if (this != &other) {
+    Free();
+    begin_ = std::exchange(other.begin_, nullptr);
+    end_ = std::exchange(other.end_, nullptr);
+    capacity_end_ = std::exchange(other.capacity_end_, nullptr);
+    block_ = std::exchange(other.block_, nullptr);
+  }
+  return *this;
+}
+inline Object::~Object() { Free(); }
+inline size_t Object::size() const { return static_cast<size_t>(end_ - begin_); }
+inline size_t Object::capacity() const { return static_cast<size_t>(capacity_end_ - begin_); }
+inline bool Object::empty() const { return end_ == begin_; }
+
+template <typename... Args>
+ObjectMember& Object::EmplaceBack(Args&&... args) {
+  if (end_ == capacity_end_) Grow(begin_ == end_ ? 4 : 2 * size());
+  ObjectMember* m = new (end_) ObjectMember(std::forward<Args>(args)...);
+  end_ = m + 1;
+  return *m;
+}
 
 template <typename T>
 Value& Object::AppendAbsent(const FieldKey& key, T&& init) {
-  return members_.emplace_back(key, std::forward<T>(init)).value;
+  return EmplaceBack(key, std::forward<T>(init)).value;
 }
 
 inline Value& Object::AppendAbsent(const FieldKey& key) {
-  // Built in place: no temporary value to move into the vector.
-  return members_.emplace_back(key).value;
+  // Built in place: no temporary value to move into the array.
+  return EmplaceBack(key).value;
 }
 
-inline Object& Object::AppendObject(const FieldKey& key, size_t capacity) {
-  Object& object = members_.emplace_back(key, Object()).value.as_object();
-  object.members_.reserve(capacity);
+inline Object& Object::AppendObject(const FieldKey& key, size_t capacity, MemberBlock* block) {
+  Object& object = EmplaceBack(key, Object()).value.built_object();
+  if (block != nullptr && capacity > 0) {
+    if (void* part = block->Carve(capacity * sizeof(ObjectMember))) {
+      object.begin_ = object.end_ = static_cast<ObjectMember*>(part);
+      object.capacity_end_ = object.begin_ + capacity;
+      object.block_ = block;
+      return object;
+    }
+  }
+  object.Reserve(capacity);
   return object;
 }
 
-inline void Object::Reserve(size_t n) { members_.reserve(n); }
+inline void Object::Reserve(size_t n) {
+  if (n > capacity()) Grow(n);
+}
 
-inline const std::string& Object::key(size_t i) const { return members_[i].key.str(); }
-inline const FieldKey& Object::field_key(size_t i) const { return members_[i].key; }
-inline Value& Object::value(size_t i) { return members_[i].value; }
-inline const Value& Object::value(size_t i) const { return members_[i].value; }
+inline void Object::Free() noexcept {
+  if (begin_ != nullptr) FreeMembers();  // inline: moved-from objects die often
+}
+
+inline const std::string& Object::key(size_t i) const { return begin_[i].key.str(); }
+inline const FieldKey& Object::field_key(size_t i) const { return begin_[i].key; }
+inline Value& Object::value(size_t i) { return begin_[i].value; }
+inline const Value& Object::value(size_t i) const { return begin_[i].value; }
 
 // Appends `s` as a JSON string literal (quotes included).
 void AppendJsonString(std::string_view s, std::string* out);

@@ -56,6 +56,53 @@ TEST(Value, AppendObjectReservesItsMembers) {
   EXPECT_TRUE(from_copy == Value(top));
 }
 
+// Objects carved from one MemberBlock behave as any other: they outgrow their part, are moved,
+// copied, erased from and destroyed in any order (the block is freed by the last; the ASan
+// build checks that nothing leaks or is used after it is freed).
+TEST(Value, ObjectsCarvedFromOneBlock) {
+  auto* block = MemberBlock::Create(4 * sizeof(ObjectMember));
+  Object top;
+  Object& a = top.AppendObject(FieldKey("a"), 2, block);
+  Object& b = top.AppendObject(FieldKey("b"), 2, block);
+  // The block is full: this one gets an array of its own.
+  Object& c = top.AppendObject(FieldKey("c"), 1, block);
+  EXPECT_EQ(block->Carve(sizeof(ObjectMember)), nullptr);
+  a.AppendAbsent(FieldKey("x"), 1);
+  a.AppendAbsent(FieldKey("y"), std::string_view("a long text that is kept on the heap"));
+  b.AppendAbsent(FieldKey("z"), 3);
+  c.AppendAbsent(FieldKey("w"), 4);
+  const Object* b_before = &b;
+  // Beyond its part: `a` moves to an array of its own, `b` keeps its place.
+  a.AppendAbsent(FieldKey("v"), 5);
+  EXPECT_EQ(&top.Find("b")->as_object(), b_before);
+  EXPECT_EQ(Value(top).ToJson(),
+            R"({"a":{"x":1,"y":"a long text that is kept on the heap","v":5},"b":{"z":3},)"
+            R"("c":{"w":4}})");
+  Object copy(top);
+  EXPECT_TRUE(Value(copy) == Value(top));
+
+  // `b` leaves the event (moved out), outlives it, and is changed afterwards.
+  Value kept = std::move(*top.Find("b"));
+  EXPECT_TRUE(top.Erase("b"));
+  top = Object();
+  kept.as_object().AppendAbsent(FieldKey("u"), 6);
+  EXPECT_TRUE(kept.as_object().Erase("z"));
+  EXPECT_EQ(kept.ToJson(), R"({"u":6})");
+  kept.as_object().Clear();
+  EXPECT_TRUE(kept.as_object().empty());
+  EXPECT_EQ(copy.size(), 3u);
+}
+
+TEST(Value, ErasingKeepsTheOrderOfTheRest) {
+  Object o;
+  for (const char* k : {"a", "b", "c", "d"}) o.Set(k, k);
+  EXPECT_TRUE(o.Erase("b"));
+  EXPECT_FALSE(o.Erase("b"));
+  EXPECT_EQ(Value(o).ToJson(), R"({"a":"a","c":"c","d":"d"})");
+  o.Set("b", 2);
+  EXPECT_EQ(Value(o).ToJson(), R"({"a":"a","c":"c","d":"d","b":2})");
+}
+
 TEST(Json, ParsesNestedDocuments) {
   auto v = ParseJson(R"({"a":{"b":[1,2.5,"x",null,true]}})");
   ASSERT_TRUE(v.ok());

@@ -123,9 +123,14 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
   // Slots: parents number the objects made while storing, repeated leaves the fields already
   // stored; a node is one or the other (checked above), and only those are cleared per event.
   for (size_t n = 0; n < plan.nodes.size(); ++n) {
-    if (is_parent[n]) plan.nodes[n].slot = plan.parents++;
+    if (is_parent[n]) {
+      plan.nodes[n].slot = plan.parents++;
+      plan.nested_members += plan.nodes[n].children;
+    }
   }
   for (auto& c : plan.captures) {
+    const int32_t above = plan.nodes[static_cast<size_t>(c.leaf)].parent;
+    if (above >= 0) c.parent_slot = plan.nodes[static_cast<size_t>(above)].slot;
     c.repeated = std::count_if(plan.captures.begin(), plan.captures.end(),
                                [&](const auto& other) { return other.leaf == c.leaf; }) > 1;
     auto& leaf = plan.nodes[static_cast<size_t>(c.leaf)];
@@ -149,16 +154,37 @@ bool HasTopLevelField(const Plan& plan, const Object& fields) {
   return false;
 }
 
-// The object node `n` holds, created (with its final capacity) in its parent on first use.
-// `objects` is indexed by the parents' slots.
+// The objects one fresh store makes: indexed by the plan's parent slots, their room carved
+// from one block made at first need.
+struct FreshObjects {
+  Object* top;
+  Object** made;
+  MemberBlock* block = nullptr;
+};
+
+// The object node `n` holds, created (with its final capacity) in its parent on first use,
+// with any of its parents not made yet.
 template <typename Plan>
-Object* FreshObject(const Plan& plan, int32_t n, Object* top, Object** objects) {
-  const auto& node = plan.nodes[static_cast<size_t>(n)];
-  Object*& object = objects[node.slot];
-  if (object != nullptr) return object;
-  Object* parent = node.parent < 0 ? top : FreshObject(plan, node.parent, top, objects);
-  object = &parent->AppendObject(node.key, node.children);
-  return object;
+Object* FreshObject(const Plan& plan, int32_t n, FreshObjects& objects) {
+  std::array<int32_t, Plan::kMaxNodes> missing;  // NOLINT: the used part is written first
+  size_t count = 0;
+  Object* parent = objects.top;
+  for (int32_t at = n; at >= 0; at = plan.nodes[static_cast<size_t>(at)].parent) {
+    if (Object* made = objects.made[plan.nodes[static_cast<size_t>(at)].slot]) {
+      parent = made;
+      break;
+    }
+    missing[count++] = at;
+  }
+  if (objects.block == nullptr) {
+    objects.block = MemberBlock::Create(plan.nested_members * sizeof(ObjectMember));
+  }
+  while (count > 0) {
+    const auto& node = plan.nodes[static_cast<size_t>(missing[--count])];
+    parent = &parent->AppendObject(node.key, node.children, objects.block);
+    objects.made[node.slot] = parent;
+  }
+  return parent;
 }
 
 // Logstash's rule for a capture landing on a field that is already set: replace when
@@ -191,7 +217,7 @@ void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
   if (conversion == Conversion::kNone) {
     if (text.size() <= kShortText && readable >= kShortText) {
       object->AppendAbsent(key, std::string_view(text.data(), kShortText))
-          .as_string()
+          .built_string()
           .erase(text.size());
     } else {
       object->AppendAbsent(key, text);
@@ -432,25 +458,30 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
                             const MatchScratch& scratch, Event& event) const {
   // Every object on the way was reserved with its final member count (the event's by
   // MatchInput, nested ones here), so the pointers below stay valid while members are added.
-  std::array<Object*, FreshStorePlan::kMaxNodes> objects;  // NOLINT: the used part is cleared
-  std::array<bool, FreshStorePlan::kMaxNodes> stored;      // NOLINT
-  std::fill_n(objects.begin(), plan.parents, nullptr);
+  std::array<Object*, FreshStorePlan::kMaxNodes> made;  // NOLINT: the used part is cleared
+  std::array<bool, FreshStorePlan::kMaxNodes> stored;   // NOLINT
+  std::fill_n(made.begin(), plan.parents, nullptr);
   std::fill_n(stored.begin(), plan.repeats, false);
   Object* top = &event.fields();
-  for (size_t i = 0; i < plan.captures.size(); ++i) {
+  FreshObjects objects{top, made.data()};
+  // Loop invariants in locals: the compiler would reload members after every byte stored (a
+  // char store may alias anything).
+  const bool keep_empty = keep_empty_captures_;
+  const FreshStorePlan::Node* const nodes = plan.nodes.data();
+  const size_t count = plan.captures.size();
+  for (size_t i = 0; i < count; ++i) {
     const FreshStorePlan::Capture& c = plan.captures[i];
     std::string_view text;
     const bool present = grok.Group(scratch, c.group, subject, &text);
-    if (!keep_empty_captures_ &&
-        (!present || (text.empty() && c.conversion == Conversion::kNone))) {
+    if (!keep_empty && (!present || (text.empty() && c.conversion == Conversion::kNone))) {
       continue;
     }
-    const auto& node = plan.nodes[static_cast<size_t>(c.leaf)];
+    const FreshStorePlan::Node& node = nodes[static_cast<size_t>(c.leaf)];
     Object* parent = top;
-    if (node.parent >= 0) {
+    if (c.parent_slot != FreshStorePlan::kNoSlot) {
       // Made by an earlier capture of the same object, usually: only the first one creates it.
-      parent = objects[plan.nodes[static_cast<size_t>(node.parent)].slot];
-      if (parent == nullptr) parent = FreshObject(plan, node.parent, top, objects.data());
+      parent = made[c.parent_slot];
+      if (parent == nullptr) parent = FreshObject(plan, node.parent, objects);
     }
     if (c.repeated) {
       if (stored[node.slot]) {

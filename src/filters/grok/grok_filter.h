@@ -60,12 +60,16 @@ class GrokFilter : public FilterPlugin {
     bool usable = false;   // false: the pattern's targets need the general path
     uint16_t parents = 0;  // nodes holding objects (none: every field is top-level)
     uint16_t repeats = 0;  // leaves set by more than one capture
+    // Members of all the objects made while storing, at most: their room is carved from one
+    // MemberBlock per event, one allocation instead of one per object.
+    uint32_t nested_members = 0;
     std::vector<Node> nodes;
     struct Capture {
       uint32_t group;
       int32_t leaf;  // its node
       Conversion conversion;
-      bool repeated = false;  // another capture of the pattern has the same field
+      bool repeated = false;           // another capture of the pattern has the same field
+      uint16_t parent_slot = kNoSlot;  // its parent's slot; kNoSlot: a top-level field
     };
     std::vector<Capture> captures;   // parallel to the pattern's captures, compact
     std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
