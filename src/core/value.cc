@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/short_bytes.h"
+
 namespace perimeter {
 
 static_assert(std::is_nothrow_move_constructible_v<ObjectMember>,
@@ -32,13 +34,12 @@ void Object::FreeMembers() noexcept {
 }
 
 Value* Object::Find(std::string_view key) {
-  // Length and first byte settle almost every mismatch without a call to memcmp: the hot path
-  // of every field lookup and of grok storing a capture.
+  // Length and first byte settle almost every mismatch, and the rest is compared inline a word
+  // at a time, without a call to memcmp: the hot path of every field lookup.
   const size_t n = key.size();
   for (ObjectMember& m : *this) {
     const std::string& k = m.key.str();
-    if (k.size() == n &&
-        (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
+    if (k.size() == n && (n == 0 || (k[0] == key[0] && SameShortBytes(k.data(), key.data(), n)))) {
       return &m.value;
     }
   }

@@ -99,7 +99,8 @@ class GrokPattern {
     const PCRE2_SIZE* ov = scratch.ovector();
     PCRE2_SIZE begin = ov[2 * size_t{n}];
     if (begin == PCRE2_UNSET) return false;
-    *text = subject.substr(begin, ov[2 * n + 1] - begin);
+    // PCRE2's offsets lie within the subject: no bounds check (substr's would throw).
+    *text = std::string_view(subject.data() + begin, ov[2 * size_t{n} + 1] - begin);
     return true;
   }
 
