@@ -181,6 +181,8 @@ struct ObjectMember {
   Value value;
 };
 
+static_assert(sizeof(ObjectMember) == 48, "a member is a name's pointer and a 40-byte value");
+
 inline Object::Object(const Object& other) {
   if (other.empty()) return;
   Grow(other.size());
@@ -216,13 +218,13 @@ inline Object& Object::operator=(const Object& other) {
   return *this;
 }
 inline Object& Object::operator=(Object&& other) noexcept {
-  if (this != &other) {
-    Free();
-    begin_ = std::exchange(other.begin_, nullptr);
-    end_ = std::exchange(other.end_, nullptr);
-    capacity_end_ = std::exchange(other.capacity_end_, nullptr);
-    block_ = std::exchange(other.block_, nullptr);
-  }
+  // Taken before anything is freed: `other` may be a value inside this very object.
+  Object taken(std::move(other));
+  Free();
+  begin_ = std::exchange(taken.begin_, nullptr);
+  end_ = std::exchange(taken.end_, nullptr);
+  capacity_end_ = std::exchange(taken.capacity_end_, nullptr);
+  block_ = std::exchange(taken.block_, nullptr);
   return *this;
 }
 inline Object::~Object() { Free(); }

@@ -93,6 +93,22 @@ TEST(Value, ObjectsCarvedFromOneBlock) {
   EXPECT_EQ(copy.size(), 3u);
 }
 
+// An object replaced by one of its own members (as `[a] = [a][b]` does): the member is taken
+// before the old members are destroyed.
+TEST(Value, ObjectTakesOneOfItsOwnMembers) {
+  Value v(Object{});
+  Object& outer = v.as_object();
+  Object& inner = outer.AppendObject(FieldKey("inner"), 2);
+  inner.AppendAbsent(FieldKey("x"), std::string_view("a text long enough for the heap"));
+  outer.AppendAbsent(FieldKey("y"), 2);
+  outer = std::move(outer.Find("inner")->as_object());
+  EXPECT_EQ(v.ToJson(), R"({"x":"a text long enough for the heap"})");
+  Object& self = v.as_object();
+  Object& alias = self;
+  self = std::move(alias);  // a self-move keeps the members
+  EXPECT_EQ(v.ToJson(), R"({"x":"a text long enough for the heap"})");
+}
+
 TEST(Value, ErasingKeepsTheOrderOfTheRest) {
   Object o;
   for (const char* k : {"a", "b", "c", "d"}) o.Set(k, k);
