@@ -14,7 +14,10 @@ static_assert(std::is_nothrow_move_constructible_v<ObjectMember>,
               "Grow moves members without a way back");
 
 void Object::Grow(size_t capacity) {
-  ObjectMember* fresh = std::allocator<ObjectMember>().allocate(capacity);
+  Adopt(std::allocator<ObjectMember>().allocate(capacity), capacity);
+}
+
+void Object::Adopt(ObjectMember* fresh, size_t capacity) noexcept {
   ObjectMember* fresh_end = fresh;
   for (ObjectMember& m : *this) new (fresh_end++) ObjectMember(std::move(m));
   Free();  // destroys the moved-from members and lets go of their array
@@ -24,8 +27,12 @@ void Object::Grow(size_t capacity) {
   block_ = nullptr;
 }
 
-void Object::FreeMembers() noexcept {
+void Object::DestroyMembers() noexcept {
   for (ObjectMember& m : *this) m.~ObjectMember();
+}
+
+void Object::FreeStorage() noexcept {
+  DestroyMembers();
   if (block_ != nullptr) {
     block_->Release();
   } else {
@@ -84,7 +91,7 @@ bool Object::Erase(std::string_view key) {
 }
 
 void Object::Clear() {
-  for (ObjectMember& m : *this) m.~ObjectMember();
+  DestroyMembers();
   end_ = begin_;
 }
 

@@ -1,13 +1,17 @@
 // Value: a typed, nested event value (null, boolean, integer, float, string, timestamp, array,
 // object) — the data model of Logstash events. Object keeps insertion order, as Logstash prints
-// fields in the order they were added. Plain value types; not synchronized.
+// fields in the order they were added. Plain value types; not synchronized. (Nested objects
+// that grok built for one event may share a MemberBlock; they may still die in any threads.)
 #pragma once
 
+#include <cassert>
 #include <compare>
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -56,6 +60,8 @@ class Object {
   Value& Set(std::string_view key, Value v);
   // Adds `key` at the end, null, without looking for it: the caller knows it is absent (grok
   // storing into a fresh event). Within capacity, references to other members stay valid.
+  // Neither the key nor the values of these Append calls may be read from this object's own
+  // members (Set and GetOrInsert copy first): growing moves them before the member is built.
   // A FieldKey made once ahead (a filter's plan) spares interning the name per event.
   Value& AppendAbsent(std::string_view key) { return AppendAbsent(FieldKey(key)); }
   inline Value& AppendAbsent(const FieldKey& key);
@@ -75,13 +81,24 @@ class Object {
  private:
   template <typename... Args>
   ObjectMember& EmplaceBack(Args&&... args);
+  // True when `arg` (a value, a name, or the text a string_view shows) lies in this object's
+  // array: EmplaceBack may move the array before it builds the member.
+  template <typename T>
+  bool PointsIntoMembers(const T& arg) const;
   // Moves the members to an array of their own with room for `capacity`.
   void Grow(size_t capacity);
-  // Destroys the members and lets go of their array.
+  // Moves the members to `fresh`, an array of `capacity` members of this object's own, and
+  // lets go of the old one.
+  void Adopt(ObjectMember* fresh, size_t capacity) noexcept;
+  // Destroys the members and lets go of their array; the pointers are left dangling, for the
+  // caller to reset.
   inline void Free() noexcept;
-  void FreeMembers() noexcept;
-  ObjectMember* begin() const { return begin_; }
-  ObjectMember* end() const { return end_; }
+  void FreeStorage() noexcept;
+  void DestroyMembers() noexcept;
+  ObjectMember* begin() { return begin_; }
+  ObjectMember* end() { return end_; }
+  const ObjectMember* begin() const { return begin_; }
+  const ObjectMember* end() const { return end_; }
   inline size_t capacity() const;
 
   // Pointers, as std::vector keeps them: appending then stores the next end, where a count
@@ -142,10 +159,12 @@ class Value {
   // check would reread the type byte the construction has just stored (a stall), and a wrong
   // type is undefined behaviour, not an exception. For builders only (grok's storing).
   std::string& built_string() {
+    assert(is_string());
     if (!is_string()) __builtin_unreachable();
     return *std::get_if<std::string>(&v_);
   }
   Object& built_object() {
+    assert(is_object());
     if (!is_object()) __builtin_unreachable();
     return *std::get_if<Object>(&v_);
   }
@@ -182,6 +201,9 @@ struct ObjectMember {
 };
 
 static_assert(sizeof(ObjectMember) == 48, "a member is a name's pointer and a 40-byte value");
+static_assert(MemberBlock::kAlignment % alignof(ObjectMember) == 0 &&
+                  sizeof(ObjectMember) % MemberBlock::kAlignment == 0,
+              "parts carved for members stay aligned for them");
 
 inline Object::Object(const Object& other) {
   if (other.empty()) return;
@@ -234,10 +256,22 @@ inline bool Object::empty() const { return end_ == begin_; }
 
 template <typename... Args>
 ObjectMember& Object::EmplaceBack(Args&&... args) {
+  // Unlike std::vector's, the array may move before the member is built (a growth path that
+  // builds first costs the store loops registers): no argument may lie in it.
+  assert(!(PointsIntoMembers(args) || ...));
   if (end_ == capacity_end_) Grow(begin_ == end_ ? 4 : 2 * size());
   ObjectMember* m = new (end_) ObjectMember(std::forward<Args>(args)...);
   end_ = m + 1;
   return *m;
+}
+
+template <typename T>
+bool Object::PointsIntoMembers(const T& arg) const {
+  const void* p = &arg;
+  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    p = std::string_view(arg).data();
+  }
+  return p >= static_cast<const void*>(begin_) && p < static_cast<const void*>(capacity_end_);
 }
 
 template <typename T>
@@ -269,7 +303,7 @@ inline void Object::Reserve(size_t n) {
 }
 
 inline void Object::Free() noexcept {
-  if (begin_ != nullptr) FreeMembers();  // inline: moved-from objects die often
+  if (begin_ != nullptr) FreeStorage();  // inline: moved-from objects die often
 }
 
 inline const std::string& Object::key(size_t i) const { return begin_[i].key.str(); }

@@ -57,8 +57,9 @@ TEST(Value, AppendObjectReservesItsMembers) {
 }
 
 // Objects carved from one MemberBlock behave as any other: they outgrow their part, are moved,
-// copied, erased from and destroyed in any order (the block is freed by the last; the ASan
-// build checks that nothing leaks or is used after it is freed).
+// copied, erased from and destroyed in any order, and the block is freed by the last (the ASan
+// build checks that the block is neither leaked nor used after it is freed; it does not see
+// the parts' bounds inside it).
 TEST(Value, ObjectsCarvedFromOneBlock) {
   auto* block = MemberBlock::Create(4 * sizeof(ObjectMember));
   Object top;
@@ -67,6 +68,7 @@ TEST(Value, ObjectsCarvedFromOneBlock) {
   // The block is full: this one gets an array of its own.
   Object& c = top.AppendObject(FieldKey("c"), 1, block);
   EXPECT_EQ(block->Carve(sizeof(ObjectMember)), nullptr);
+  block->Done();  // the objects hold it now
   a.AppendAbsent(FieldKey("x"), 1);
   a.AppendAbsent(FieldKey("y"), std::string_view("a long text that is kept on the heap"));
   b.AppendAbsent(FieldKey("z"), 3);
@@ -95,6 +97,21 @@ TEST(Value, ObjectsCarvedFromOneBlock) {
 
 // An object replaced by one of its own members (as `[a] = [a][b]` does): the member is taken
 // before the old members are destroyed.
+// A block whose creator is done before or after its parts are released is freed once.
+TEST(Value, MemberBlockIsFreedByTheLastReference) {
+  MemberBlock::Create(sizeof(ObjectMember))->Done();  // never carved
+  auto* block = MemberBlock::Create(2 * sizeof(ObjectMember));
+  {
+    Object top;
+    top.AppendObject(FieldKey("a"), 1, block).AppendAbsent(FieldKey("x"), 1);
+  }
+  // Its one part was released; the creator may still carve.
+  Object again;
+  again.AppendObject(FieldKey("b"), 1, block).AppendAbsent(FieldKey("y"), 2);
+  block->Done();
+  EXPECT_EQ(Value(again).ToJson(), R"({"b":{"y":2}})");
+}
+
 TEST(Value, ObjectTakesOneOfItsOwnMembers) {
   Value v(Object{});
   Object& outer = v.as_object();

@@ -155,8 +155,15 @@ bool HasTopLevelField(const Plan& plan, const Object& fields) {
 }
 
 // The objects one fresh store makes: indexed by the plan's parent slots, their room carved
-// from one block made at first need.
+// from one block made at first need (and let go of when the store is done).
 struct FreshObjects {
+  FreshObjects(Object* top, Object** made) : top(top), made(made) {}
+  FreshObjects(const FreshObjects&) = delete;
+  FreshObjects& operator=(const FreshObjects&) = delete;
+  ~FreshObjects() {
+    if (block != nullptr) block->Done();
+  }
+
   Object* top;
   Object** made;
   MemberBlock* block = nullptr;
@@ -461,7 +468,8 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
                             const std::vector<CaptureTarget>& targets, std::string_view subject,
                             const MatchScratch& scratch, Event& event) const {
   // Every object on the way was reserved with its final member count (the event's by
-  // MatchInput, nested ones here), so the pointers below stay valid while members are added.
+  // MatchInput, nested ones by FreshObject), so the pointers below stay valid while members
+  // are added.
   std::array<Object*, FreshStorePlan::kMaxNodes> made;  // NOLINT: the used part is cleared
   std::array<bool, FreshStorePlan::kMaxNodes> stored;   // NOLINT
   std::fill_n(made.begin(), plan.parents, nullptr);
