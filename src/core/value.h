@@ -257,7 +257,7 @@ inline bool Object::empty() const { return end_ == begin_; }
 template <typename... Args>
 ObjectMember& Object::EmplaceBack(Args&&... args) {
   // Unlike std::vector's, the array may move before the member is built (a growth path that
-  // builds first costs the store loops registers): no argument may lie in it.
+  // builds first costs the store loop registers): no argument may lie in it.
   assert(!(PointsIntoMembers(args) || ...));
   if (end_ == capacity_end_) Grow(begin_ == end_ ? 4 : 2 * size());
   ObjectMember* m = new (end_) ObjectMember(std::forward<Args>(args)...);
@@ -271,7 +271,10 @@ bool Object::PointsIntoMembers(const T& arg) const {
   if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     p = std::string_view(arg).data();
   }
-  return p >= static_cast<const void*>(begin_) && p < static_cast<const void*>(capacity_end_);
+  // As integers: < on pointers into unrelated objects is unspecified.
+  const auto at = reinterpret_cast<uintptr_t>(p);
+  return at >= reinterpret_cast<uintptr_t>(begin_) &&
+         at < reinterpret_cast<uintptr_t>(capacity_end_);
 }
 
 template <typename T>
