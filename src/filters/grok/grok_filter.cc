@@ -345,9 +345,6 @@ Result<std::unique_ptr<Plugin>> GrokFilter::Create(const PluginConfig& config,
       fp.targets.push_back(std::move(targets));
     }
     fp.captures_touch_source = touches_source || fp.field.empty();
-    if (fp.field.path().size() == 1 && !fp.field.is_metadata()) {
-      fp.top_level_source.emplace(fp.field.path()[0]);
-    }
     f->fields_.push_back(std::move(fp));
   }
   return std::unique_ptr<Plugin>(std::move(f));
@@ -380,8 +377,7 @@ bool GrokFilter::Filter(Event& event) {
 
 GrokFilter::FieldResult GrokFilter::MatchField(const FieldPatterns& fp, Event& event,
                                                MatchScratch& scratch) const {
-  const Value* v =
-      fp.top_level_source ? event.fields().Find(*fp.top_level_source) : event.Get(fp.field);
+  const Value* v = event.Get(fp.field);
   if (v != nullptr && v->is_array()) {
     // Each element is matched in turn; copied first, as captures may append to this very array.
     std::vector<std::string> subjects;

@@ -7,11 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/field_key.h"
 #include "core/field_ref.h"
 #include "filters/grok/grok_pattern.h"
 #include "pipeline/plugin_config.h"
@@ -86,8 +84,6 @@ class GrokFilter : public FilterPlugin {
     // Some capture stores under the source field's top-level name, so the subject must be
     // copied before storing; otherwise a string field's text is matched in place.
     bool captures_touch_source = true;
-    // The source field's name when it is a top-level field ("message"): found by pointer.
-    std::optional<FieldKey> top_level_source;
   };
   enum class FieldResult { kNoMatch, kMatch, kTimeout };
 
