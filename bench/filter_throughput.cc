@@ -4,6 +4,7 @@
 //            for both flavours of the pattern (legacy names and ECS v8)
 //   alone    the grok filter's own CPU time on events made from the lines (match + fields), a
 //            batch (--chunk, 125) at a time; interleaved with raw, and compared run by run
+//            (--general-store: also with the general store loop instead of per-shape programs)
 //   grok     file → grok(IPTABLES) → null
 //   seed     file → grok(IPTABLES) + geoip + add_field/mutate (the seed's pipeline) → null
 //   kv       file → kv + geoip → null
@@ -87,7 +88,8 @@ struct AloneRates {
   double filter = 0;      // events per CPU-second in Filter()
   double match_only = 0;  // messages per CPU-second in GrokPattern::Match alone
 };
-AloneRates GrokAlone(const std::string& path, const std::string& ecs, size_t chunk) {
+AloneRates GrokAlone(const std::string& path, const std::string& ecs, size_t chunk,
+                     bool shape_programs) {
   Object options, match;
   match.Set("message", "%{IPTABLES}");
   options.Set("match", std::move(match));
@@ -95,6 +97,7 @@ AloneRates GrokAlone(const std::string& path, const std::string& ecs, size_t chu
   auto config = PluginConfig::FromObject(kGrokFilter, options);
   auto plugin = kGrokFilter.create(*config, PluginContext{});
   auto* filter = static_cast<grok::GrokFilter*>(plugin->get());
+  if (!shape_programs) filter->DisableShapePrograms();
   std::vector<Event> events;
   events.reserve(chunk);
   std::ifstream in(path);
@@ -136,6 +139,10 @@ int main(int argc, char** argv) {
                  "alone: events made and filtered at a time (the pipeline's batch size, 125, by "
                  "default; larger ones measure colder events)");
   app.add_option("--only", only, "run only these: raw alone grok seed kv");
+  bool general_store = false;
+  app.add_flag("--general-store", general_store,
+               "alone: also run the filter storing with its general loop instead of per-shape "
+               "programs, interleaved, and report both");
   std::vector<std::string> flavours = {"disabled", "v8"};
   app.add_option("--ecs", flavours, "raw and alone: the IPTABLES flavours to run");
   CLI11_PARSE(app, argc, argv);
@@ -178,7 +185,7 @@ int main(int argc, char** argv) {
   double raw_cpu_legacy = 0;  // the pipelines below run with legacy names (bench_pipeline.h)
   for (const std::string& ecs : flavours) {
     if (!wanted("raw") && !wanted("alone")) break;
-    std::vector<double> wall, cpu, alone, match_only, ratio;
+    std::vector<double> wall, cpu, alone, match_only, ratio, general, general_ratio;
     for (int i = 0; i < runs; ++i) {
       if (wanted("raw")) {
         uint64_t n = 0;
@@ -187,10 +194,15 @@ int main(int argc, char** argv) {
         cpu.push_back(c);
       }
       if (wanted("alone")) {
-        AloneRates r = GrokAlone(file, ecs, chunk);
+        AloneRates r = GrokAlone(file, ecs, chunk, true);
         alone.push_back(r.filter);
         match_only.push_back(r.match_only);
         if (!cpu.empty()) ratio.push_back(cpu.back() / r.filter);
+        if (general_store) {
+          AloneRates g = GrokAlone(file, ecs, chunk, false);
+          general.push_back(g.filter);
+          if (!cpu.empty()) general_ratio.push_back(cpu.back() / g.filter);
+        }
       }
     }
     if (!cpu.empty()) {
@@ -210,6 +222,14 @@ int main(int argc, char** argv) {
           "\n{:<6} {:>8.3f} M events/CPU-s matching the same events only (storing is the "
           "rest)\n",
           "", bench::Median(match_only) / 1e6);
+      if (!general.empty()) {
+        fmt::print("{:<6} {:>8.3f} M events/CPU-s in Filter() storing with the general loop", "",
+                   bench::Median(general) / 1e6);
+        if (!general_ratio.empty()) {
+          fmt::print("  ({:.2f}x the raw match)", bench::Median(general_ratio));
+        }
+        fmt::print("\n");
+      }
     }
   }
   for (const auto& [name, filter] : pipelines) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <compare>
+#include <stdexcept>
 
 #include "core/event.h"
 #include "core/json.h"
@@ -95,8 +96,43 @@ TEST(Value, ObjectsCarvedFromOneBlock) {
   EXPECT_EQ(copy.size(), 3u);
 }
 
-// An object replaced by one of its own members (as `[a] = [a][b]` does): the member is taken
-// before the old members are destroyed.
+// Members built in place in runs: the object grows once when it lacks room, an object made in
+// a run gets its room from a block, and a build that throws leaves the members built before it.
+TEST(Value, AppendBuiltBuildsMembersInPlace) {
+  Object top;
+  top.Set("message", "x");
+  auto* block = MemberBlock::Create(2 * sizeof(ObjectMember));
+  Object* nested = nullptr;
+  top.AppendBuilt(3, [&](ObjectMember* at, size_t i) {
+    if (i == 1) {
+      nested = &(new (at) ObjectMember(FieldKey("source"), Object()))->value.built_object();
+      nested->ReserveIn(block, 2);
+    } else {
+      new (at) ObjectMember(FieldKey(i == 0 ? "a" : "b"), static_cast<int64_t>(i));
+    }
+  });
+  block->Done();
+  const Object* before = nested;
+  nested->AppendBuilt(2, [](ObjectMember* at, size_t i) {
+    new (at)
+        ObjectMember(FieldKey(i == 0 ? "ip" : "port"), i == 0 ? Value("203.0.113.5") : Value(22));
+  });
+  EXPECT_EQ(before, &top.Find("source")->as_object());
+  EXPECT_EQ(Value(top).ToJson(),
+            R"({"message":"x","a":0,"source":{"ip":"203.0.113.5","port":22},"b":2})");
+
+  EXPECT_THROW(top.AppendBuilt(3,
+                               [](ObjectMember* at, size_t i) {
+                                 if (i == 1) throw std::runtime_error("no room");
+                                 new (at) ObjectMember(
+                                     FieldKey("c"),
+                                     std::string_view("a text long enough for the heap"));
+                               }),
+               std::runtime_error);
+  EXPECT_EQ(top.size(), 5u);
+  EXPECT_EQ(top.Find("c")->as_string(), "a text long enough for the heap");
+}
+
 // A block whose creator is done before or after its parts are released is freed once.
 TEST(Value, MemberBlockIsFreedByTheLastReference) {
   MemberBlock::Create(sizeof(ObjectMember))->Done();  // never carved
@@ -112,6 +148,8 @@ TEST(Value, MemberBlockIsFreedByTheLastReference) {
   EXPECT_EQ(Value(again).ToJson(), R"({"b":{"y":2}})");
 }
 
+// An object replaced by one of its own members (as `[a] = [a][b]` does): the member is taken
+// before the old members are destroyed.
 TEST(Value, ObjectTakesOneOfItsOwnMembers) {
   Value v(Object{});
   Object& outer = v.as_object();

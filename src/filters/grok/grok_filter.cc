@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "filters/grok/capture_append.h"
 #include "filters/grok/ruby_number.h"
 
 namespace perimeter {
@@ -136,6 +137,15 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
     auto& leaf = plan.nodes[static_cast<size_t>(c.leaf)];
     if (c.repeated && leaf.slot == Plan::kNoSlot) leaf.slot = plan.repeats++;
   }
+  // Shapes have a bit per group.
+  for (const auto& c : plan.captures) plan.groups = std::max(plan.groups, c.group);
+  if (plan.groups <= 64) {
+    for (const auto& c : plan.captures) {
+      plan.captured_groups |= uint64_t{1} << (c.group - 1);
+      if (c.conversion != Conversion::kNone) plan.converted |= uint64_t{1} << (c.group - 1);
+    }
+    plan.shapes = std::make_unique<ShapeTable>();
+  }
   plan.usable = true;
   return plan;
 }
@@ -212,33 +222,6 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
   }
 }
 
-// Appends `key` = Convert(text) to an object that lacks it, the value built in place for the
-// common cases: text, and plain decimal integers short enough not to overflow.
-// `readable`: how many bytes may be read from text.data() (the capture lies inside a longer
-// subject): a short text is then copied as a fixed kShortText bytes and cut to its size, which
-// fills std::string's inline buffer with a few moves instead of a memcpy call that branches on
-// the length; integers are read a word at a time (ParsePlainDecimal).
-constexpr size_t kShortText = 15;  // std::string's inline capacity in libstdc++ (the build's)
-void AppendConverted(Object* object, const FieldKey& key, std::string_view text,
-                     Conversion conversion, size_t readable) {
-  if (conversion == Conversion::kNone) {
-    if (text.size() <= kShortText && readable >= kShortText) {
-      object->AppendAbsent(key, std::string_view(text.data(), kShortText))
-          .built_string()
-          .erase(text.size());
-    } else {
-      object->AppendAbsent(key, text);
-    }
-    return;
-  }
-  int64_t n = 0;
-  if (conversion == Conversion::kInt && ParsePlainDecimal(text, readable >= 8, &n)) {
-    object->AppendAbsent(key, n);
-    return;
-  }
-  object->AppendAbsent(key, conversion == Conversion::kInt ? RubyToI(text) : RubyToF(text));
-}
-
 Value Convert(std::string_view text, Conversion conversion) {
   switch (conversion) {
     case Conversion::kInt:
@@ -272,6 +255,7 @@ Result<std::unique_ptr<Plugin>> GrokFilter::Create(const PluginConfig& config,
 
   f->break_on_match_ = config.GetBool("break_on_match");
   f->keep_empty_captures_ = config.GetBool("keep_empty_captures");
+  f->shape_programs_ = !f->keep_empty_captures_;
   f->tag_on_failure_ = config.GetStrings("tag_on_failure");
   f->tag_on_timeout_ = config.GetString("tag_on_timeout");
   double timeout_millis = config.GetNumber("timeout_millis");
@@ -463,6 +447,18 @@ bool GrokFilter::StoreCaptures(const GrokPattern& grok, const std::vector<Captur
 void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
                             const std::vector<CaptureTarget>& targets, std::string_view subject,
                             const MatchScratch& scratch, Event& event) const {
+  if (plan.shapes != nullptr && shape_programs_) {
+    // The usual way: the straight-line program of this line's shape, built at its first match.
+    const uint64_t shape = plan.ShapeOf(scratch.ovector());
+    const ShapeProgram* program = plan.shapes->Find(shape);
+    if (program == nullptr && !plan.shapes->full()) {
+      program = plan.shapes->Insert(ShapeProgram::Build(plan, shape));
+    }
+    if (program != nullptr && !program->merges()) {
+      program->Store(scratch.ovector(), subject, &event.fields());
+      return;
+    }
+  }
   // Every object on the way was reserved with its final member count (the event's by
   // MatchInput, nested ones by FreshObject), so the pointers below stay valid while members
   // are added.
@@ -503,7 +499,7 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
     if (present) {
       // The bytes readable from the text on: the rest of the subject.
       const auto readable = subject.size() - static_cast<size_t>(text.data() - subject.data());
-      AppendConverted(parent, node.key, text, c.conversion, readable);
+      AppendCaptured(parent, node.key, text, c.conversion, readable);
     } else {
       parent->AppendAbsent(node.key);
     }

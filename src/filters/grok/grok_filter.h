@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/field_ref.h"
+#include "filters/grok/fresh_store_plan.h"
 #include "filters/grok/grok_pattern.h"
 #include "pipeline/plugin_config.h"
 #include "pipeline/plugin_spec.h"
@@ -29,6 +30,10 @@ class GrokFilter : public FilterPlugin {
   bool Filter(Event& event) override;
   void AppendStats(Object* out) const override;
 
+  // Stores every match with the general fresh-store loop instead of the per-shape programs
+  // (ShapeProgram): for tests and benchmarks that compare the two.
+  void DisableShapePrograms() { shape_programs_ = false; }
+
   // The compiled patterns, by source field (tests, the debugger).
   size_t field_count() const { return fields_.size(); }
   const GrokPattern& pattern(size_t field, size_t i) const { return *fields_[field].patterns[i]; }
@@ -42,38 +47,6 @@ class GrokFilter : public FilterPlugin {
     std::vector<uint16_t> children;
     bool valid = false;      // the field reference parsed; storing into it "raises" otherwise
     bool overwrite = false;  // named in `overwrite`: replace instead of append
-  };
-  // How one pattern's captures are stored into an event that has none of their top-level
-  // fields yet — the common case, an event fresh from an input: every field is appended in
-  // place, without a lookup. The fields form a tree of nodes, parents before children.
-  struct FreshStorePlan {
-    static constexpr uint16_t kNoSlot = 0xFFFF;
-    struct Node {
-      int32_t parent = -1;    // -1: a top-level field
-      FieldKey key;           // interned once here, so storing copies a pointer
-      uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
-      // A parent's index among the objects made while storing; a repeated leaf's among the
-      // fields stored more than once. Per-event state is kept for these only.
-      uint16_t slot = kNoSlot;
-    };
-    static constexpr size_t kMaxNodes = 64;
-    bool usable = false;   // false: the pattern's targets need the general path
-    uint16_t parents = 0;  // nodes holding objects (none: every field is top-level)
-    uint16_t repeats = 0;  // leaves set by more than one capture
-    // Members of all the objects made while storing, at most: their room is carved from one
-    // MemberBlock per event, one allocation instead of one per object.
-    uint32_t nested_members = 0;
-    std::vector<Node> nodes;
-    struct Capture {
-      uint32_t group;
-      int32_t leaf;  // its node
-      Conversion conversion;
-      bool repeated = false;           // another capture of the pattern has the same field
-      uint16_t parent_slot = kNoSlot;  // its parent's slot; kNoSlot: a top-level field
-    };
-    std::vector<Capture> captures;   // parallel to the pattern's captures, compact
-    std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
-    uint64_t top_key_bits = 0;       // FieldKey::IdBit() of each top-level field
   };
   struct FieldPatterns {
     FieldRef field;
@@ -103,6 +76,9 @@ class GrokFilter : public FilterPlugin {
   std::vector<FieldPatterns> fields_;
   bool break_on_match_ = true;
   bool keep_empty_captures_ = false;
+  // Fresh stores run per-shape programs; not with keep_empty_captures (every capture is stored
+  // then, so there is one shape, and unset ones become nulls, which programs do not make).
+  bool shape_programs_ = true;
   std::vector<std::string> tag_on_failure_;
   std::string tag_on_timeout_;
   uint32_t match_limit_ = kMaxMatchLimit;

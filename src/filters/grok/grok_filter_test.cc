@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "filters/grok/ruby_number.h"
@@ -448,6 +449,89 @@ TEST(GrokFilter, ConcurrentWorkersGetTheirOwnResults) {
   Object stats;
   f->AppendStats(&stats);
   EXPECT_EQ(stats.Find("matches")->as_int(), 8000);
+}
+
+// A filter made from `options`, and the same filter storing every match with the general
+// fresh-store loop instead of per-shape programs.
+std::pair<std::unique_ptr<FilterPlugin>, std::unique_ptr<FilterPlugin>> ProgramsAndLoop(
+    const Object& options) {
+  auto programs = Make(options);
+  auto loop = Make(options);
+  if (loop != nullptr) static_cast<GrokFilter*>(loop.get())->DisableShapePrograms();
+  return {std::move(programs), std::move(loop)};
+}
+
+// Filters `line` with both and expects the same event: the same fields, values, member order
+// (the JSON shows it) and tags. Returns that event's JSON.
+std::string ExpectSameEvent(FilterPlugin* programs, FilterPlugin* loop, const std::string& line) {
+  Event a = Line(line);
+  Event b = Line(line);
+  const bool matched_a = programs->Filter(a);
+  const bool matched_b = loop->Filter(b);
+  EXPECT_EQ(matched_a, matched_b) << line;
+  EXPECT_EQ(a.ToJson(), b.ToJson()) << line;
+  return a.ToJson();
+}
+
+// The per-shape programs store exactly what the general loop stores, for every shape of a
+// pattern with nested and flat fields, optional and empty captures, conversions (an empty one
+// too) and a name captured twice (merged into an array); more shapes (512) than a table keeps,
+// so the later ones take the loop; and each line twice, the second time from the table.
+TEST(GrokFilter, ShapeProgramsStoreWhatTheGeneralLoopStores) {
+  Object options =
+      Match("message",
+            "^(?:a=%{DATA:[x][a]} )?(?:b=%{DIGITS:[x][y][b]:int} )?(?:c=%{NOTSPACE:c} )?"
+            "(?:d=%{NUMBER:[z][d]:float} )?(?:r=%{WORD:rep} )?(?:s=%{INT:rep} )?"
+            "(?:t=%{WORD:[x][t]} )?(?:u=%{WORD:[z][w][u]} )?(?:v=%{INT:v:int} )?end$");
+  Object definitions;
+  definitions.Set("DIGITS", "\\d*");
+  options.Set("pattern_definitions", std::move(definitions));
+  auto [programs, loop] = ProgramsAndLoop(options);
+  ASSERT_NE(programs, nullptr);
+  const char* parts[] = {"a={} ", "b={} ",  "c=c{} ", "d={}.5 ", "r=r{} ",
+                         "s={} ", "t=t{} ", "u=u{} ", "v={} "};
+  std::set<std::string> events;
+  for (int round = 0; round < 2; ++round) {
+    for (uint32_t mask = 0; mask < 512; ++mask) {
+      std::string line;
+      for (uint32_t p = 0; p < 9; ++p) {
+        if ((mask >> p & 1) == 0) continue;
+        // Every third line leaves a= and b= empty: dropped as text, 0 as an integer.
+        const bool empty = (p == 0 || p == 1) && mask % 3 == 0;
+        line += fmt::format(fmt::runtime(parts[p]), empty ? "" : std::to_string(mask + p));
+      }
+      events.insert(ExpectSameEvent(programs.get(), loop.get(), line + "end"));
+    }
+  }
+  EXPECT_EQ(events.size(), 512u);  // distinct events: the lines were told apart
+  Event both = Line("b= r=rr s=7 end");
+  ASSERT_TRUE(programs->Filter(both));
+  EXPECT_NE(both.ToJson().find(R"("x":{"y":{"b":0}})"), std::string::npos) << both.ToJson();
+  ASSERT_TRUE(Get(both, "rep")->is_array());
+  EXPECT_EQ(Get(both, "rep")->as_array()[1].as_string(), "7");
+}
+
+// The same for the built-in IPTABLES pattern, in both flavours, on real lines of every kind
+// (TCP, UDP, ICMP, IPv6, with and without MACs and flags).
+TEST(GrokFilter, ShapeProgramsStoreIptablesLinesAsTheLoop) {
+  std::vector<std::string> lines;
+  for (const char* file : {"iptables-sample.log", "firewall-formats.log"}) {
+    std::ifstream in(std::string(PERIMETER_SOURCE_DIR) + "/tests/data/" + file);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("#")) lines.push_back(line);
+    }
+  }
+  ASSERT_GE(lines.size(), 20u);
+  for (const char* ecs : {"disabled", "v8"}) {
+    auto [programs, loop] =
+        ProgramsAndLoop(With(Match("message", "%{IPTABLES}"), "ecs_compatibility", ecs));
+    ASSERT_NE(programs, nullptr);
+    size_t fields = 0;
+    for (const std::string& line : lines) {
+      fields += ExpectSameEvent(programs.get(), loop.get(), line).size();
+    }
+    EXPECT_GT(fields, lines.size() * 200) << "the lines were parsed into fields";
+  }
 }
 
 // Last in this file: it fills the process-wide name pool, so the names below are owned by their

@@ -1,0 +1,71 @@
+// FreshStorePlan: how one grok pattern's captures are stored into an event that has none of
+// their top-level fields yet — the common case, an event fresh from an input: every field is
+// appended in place, without a lookup. The fields form a tree of nodes, parents before
+// children. Built once with the filter; immutable afterwards except for its ShapeTable, which
+// any number of threads may fill and read at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/field_key.h"
+#include "filters/grok/grok_pattern.h"
+#include "filters/grok/shape_program.h"
+
+namespace perimeter::grok {
+
+struct FreshStorePlan {
+  static constexpr uint16_t kNoSlot = 0xFFFF;
+  struct Node {
+    int32_t parent = -1;    // -1: a top-level field
+    FieldKey key;           // interned once here, so storing copies a pointer
+    uint16_t children = 0;  // capacity of the object this node holds, when it is a parent
+    // A parent's index among the objects made while storing; a repeated leaf's among the
+    // fields stored more than once. Per-event state is kept for these only.
+    uint16_t slot = kNoSlot;
+  };
+  static constexpr size_t kMaxNodes = 64;
+  bool usable = false;   // false: the pattern's targets need the general path
+  uint16_t parents = 0;  // nodes holding objects (none: every field is top-level)
+  uint16_t repeats = 0;  // leaves set by more than one capture
+  // Members of all the objects made while storing, at most: their room is carved from one
+  // MemberBlock per event, one allocation instead of one per object.
+  uint32_t nested_members = 0;
+  std::vector<Node> nodes;
+  struct Capture {
+    uint32_t group;
+    int32_t leaf;  // its node
+    Conversion conversion;
+    bool repeated = false;           // another capture of the pattern has the same field
+    uint16_t parent_slot = kNoSlot;  // its parent's slot; kNoSlot: a top-level field
+  };
+  std::vector<Capture> captures;   // parallel to the pattern's captures, compact
+  std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
+  uint64_t top_key_bits = 0;       // FieldKey::IdBit() of each top-level field
+
+  // The programs of the line shapes seen so far (see ShapeProgram); null when the pattern has
+  // groups past the 64 bits of a shape.
+  std::unique_ptr<ShapeTable> shapes;
+  uint32_t groups = 0;           // the highest capture group: groups 1..groups are read
+  uint64_t captured_groups = 0;  // bit g-1: group g is a capture's
+  uint64_t converted = 0;        // bit g-1: group g is converted, so stored even when empty
+
+  // The shape of the last match whose offsets are in `ovector`: bit g-1 is set when group g
+  // is stored with keep_empty_captures off — it is a capture's, it took part, and it holds
+  // text or is converted.
+  uint64_t ShapeOf(const PCRE2_SIZE* ovector) const {
+    // Every group is read in a row, without a branch, into two independent chains of bits. An
+    // unset group's offsets are both UNSET, so "holds text" is one comparison.
+    uint64_t text = 0;  // took part, with some text
+    uint64_t set = 0;   // took part
+#pragma GCC unroll 4
+    for (size_t g = groups; g > 0; --g) {
+      text = text << 1 | uint64_t{ovector[2 * g + 1] != ovector[2 * g]};
+      set = set << 1 | uint64_t{ovector[2 * g] != PCRE2_UNSET};
+    }
+    return (text | (set & converted)) & captured_groups;
+  }
+};
+
+}  // namespace perimeter::grok
