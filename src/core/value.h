@@ -4,6 +4,7 @@
 // that grok built for one event may share a MemberBlock; they may still die in any threads.)
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <compare>
 #include <concepts>
@@ -79,7 +80,7 @@ class Object {
   // place by `build(ObjectMember* at, size_t i)`, which must construct member i at `at`: one
   // capacity check for all, and the end kept in a register between them, not reloaded from
   // this object after each (a builder of many members at once: grok's shape programs). When a
-  // build throws, the members built before it stay.
+  // build throws, the members built before it stay; the throwing one must leave nothing built.
   template <typename Build>
   void AppendBuilt(size_t count, Build&& build);
   bool Erase(std::string_view key);
@@ -321,7 +322,7 @@ void Object::AppendBuilt(size_t count, Build&& build) {
   // Compared as addresses: a member count would divide by the member's size (48).
   if (reinterpret_cast<uintptr_t>(end_) + count * sizeof(ObjectMember) >
       reinterpret_cast<uintptr_t>(capacity_end_)) {
-    Grow(size() + count);
+    Grow(std::max(size() + count, 2 * size()));  // doubling, as EmplaceBack
   }
   ObjectMember* at = end_;
   try {

@@ -96,41 +96,42 @@ TEST(Value, ObjectsCarvedFromOneBlock) {
   EXPECT_EQ(copy.size(), 3u);
 }
 
-// Members built in place in runs: the object grows once when it lacks room, an object made in
-// a run gets its room from a block, and a build that throws leaves the members built before it.
+// Members built in place in runs: the object grows before the run when it lacks room (so an
+// object made in the run keeps its place), that object gets its room from a block, and a build
+// that throws leaves the members built before it.
 TEST(Value, AppendBuiltBuildsMembersInPlace) {
   Object top;
-  top.Set("message", "x");
+  top.Set("message", "x");  // room for 4
   auto* block = MemberBlock::Create(2 * sizeof(ObjectMember));
   Object* nested = nullptr;
-  top.AppendBuilt(3, [&](ObjectMember* at, size_t i) {
+  const char* names[] = {"a", "source", "b", "c", "d"};
+  top.AppendBuilt(5, [&](ObjectMember* at, size_t i) {
     if (i == 1) {
       nested = &(new (at) ObjectMember(FieldKey("source"), Object()))->value.built_object();
       nested->ReserveIn(block, 2);
     } else {
-      new (at) ObjectMember(FieldKey(i == 0 ? "a" : "b"), static_cast<int64_t>(i));
+      new (at) ObjectMember(FieldKey(names[i]), static_cast<int64_t>(i));
     }
   });
   block->Done();
-  const Object* before = nested;
+  EXPECT_EQ(nested, &top.Find("source")->as_object());
   nested->AppendBuilt(2, [](ObjectMember* at, size_t i) {
     new (at)
         ObjectMember(FieldKey(i == 0 ? "ip" : "port"), i == 0 ? Value("203.0.113.5") : Value(22));
   });
-  EXPECT_EQ(before, &top.Find("source")->as_object());
   EXPECT_EQ(Value(top).ToJson(),
-            R"({"message":"x","a":0,"source":{"ip":"203.0.113.5","port":22},"b":2})");
+            R"({"message":"x","a":0,"source":{"ip":"203.0.113.5","port":22},"b":2,"c":3,"d":4})");
 
   EXPECT_THROW(top.AppendBuilt(3,
                                [](ObjectMember* at, size_t i) {
                                  if (i == 1) throw std::runtime_error("no room");
                                  new (at) ObjectMember(
-                                     FieldKey("c"),
+                                     FieldKey("e"),
                                      std::string_view("a text long enough for the heap"));
                                }),
                std::runtime_error);
-  EXPECT_EQ(top.size(), 5u);
-  EXPECT_EQ(top.Find("c")->as_string(), "a text long enough for the heap");
+  EXPECT_EQ(top.size(), 7u);
+  EXPECT_EQ(top.value(6).as_string(), "a text long enough for the heap");
 }
 
 // A block whose creator is done before or after its parts are released is freed once.

@@ -44,28 +44,20 @@ struct FreshStorePlan {
   std::vector<FieldKey> top_keys;  // the top-level fields, checked against the event's
   uint64_t top_key_bits = 0;       // FieldKey::IdBit() of each top-level field
 
-  // The programs of the line shapes seen so far (see ShapeProgram); null when the pattern has
-  // groups past the 64 bits of a shape.
+  // A shape has a bit per group, up to the highest group a capture reads.
+  static constexpr uint32_t kMaxShapeGroups = 64;
+  // The programs of the line shapes seen so far (see ShapeProgram); null when a capture reads a
+  // group past kMaxShapeGroups.
   std::unique_ptr<ShapeTable> shapes;
   uint32_t groups = 0;           // the highest capture group: groups 1..groups are read
   uint64_t captured_groups = 0;  // bit g-1: group g is a capture's
   uint64_t converted = 0;        // bit g-1: group g is converted, so stored even when empty
 
-  // The shape of the last match whose offsets are in `ovector`: bit g-1 is set when group g
-  // is stored with keep_empty_captures off — it is a capture's, it took part, and it holds
-  // text or is converted.
-  uint64_t ShapeOf(const PCRE2_SIZE* ovector) const {
-    // Every group is read in a row, without a branch, into two independent chains of bits. An
-    // unset group's offsets are both UNSET, so "holds text" is one comparison.
-    uint64_t text = 0;  // took part, with some text
-    uint64_t set = 0;   // took part
-#pragma GCC unroll 4
-    for (size_t g = groups; g > 0; --g) {
-      text = text << 1 | uint64_t{ovector[2 * g + 1] != ovector[2 * g]};
-      set = set << 1 | uint64_t{ovector[2 * g] != PCRE2_UNSET};
-    }
-    return (text | (set & converted)) & captured_groups;
-  }
+  // The shape of the last match whose offsets are in `ovector`, on a subject of
+  // `subject_size` bytes: bit g-1 is set when group g is stored with keep_empty_captures off —
+  // it is a capture's, it took part, and it holds text or is converted (the general loop's
+  // rule, GrokFilter::StoreFresh).
+  uint64_t ShapeOf(const PCRE2_SIZE* ovector, size_t subject_size) const;
 };
 
 }  // namespace perimeter::grok

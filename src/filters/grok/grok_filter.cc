@@ -137,9 +137,8 @@ Plan BuildFreshPlan(const std::vector<GrokCapture>& captures, const std::vector<
     auto& leaf = plan.nodes[static_cast<size_t>(c.leaf)];
     if (c.repeated && leaf.slot == Plan::kNoSlot) leaf.slot = plan.repeats++;
   }
-  // Shapes have a bit per group.
   for (const auto& c : plan.captures) plan.groups = std::max(plan.groups, c.group);
-  if (plan.groups <= 64) {
+  if (plan.groups <= FreshStorePlan::kMaxShapeGroups) {
     for (const auto& c : plan.captures) {
       plan.captured_groups |= uint64_t{1} << (c.group - 1);
       if (c.conversion != Conversion::kNone) plan.converted |= uint64_t{1} << (c.group - 1);
@@ -406,9 +405,10 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
       const FreshStorePlan& plan = fp.fresh[i];
       const size_t most = event.fields().size() + fp.top_level_fields[i];
       if (plan.usable && !HasTopLevelField(plan, event.fields())) {
-        // Nested objects are reached by pointer while storing, so the event's field list must
-        // not move then. Flat fields may: the list usually has room already (an input's
-        // event is made with 24), and reserving for every optional capture would reallocate.
+        // The general loop reaches nested objects by pointer while storing, so the event's
+        // field list must not move then (a shape program grows it before, if at all). Flat
+        // fields may: the list usually has room already (an input's event is made with 24),
+        // and reserving for every optional capture would reallocate.
         if (plan.parents > 0) event.fields().Reserve(most);
         StoreFresh(grok, plan, fp.targets[i], subject, scratch, event);
       } else {
@@ -449,7 +449,7 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
                             const MatchScratch& scratch, Event& event) const {
   if (plan.shapes != nullptr && shape_programs_) {
     // The usual way: the straight-line program of this line's shape, built at its first match.
-    const uint64_t shape = plan.ShapeOf(scratch.ovector());
+    const uint64_t shape = plan.ShapeOf(scratch.ovector(), subject.size());
     const ShapeProgram* program = plan.shapes->Find(shape);
     if (program == nullptr && !plan.shapes->full()) {
       program = plan.shapes->Insert(ShapeProgram::Build(plan, shape));
@@ -510,6 +510,11 @@ void GrokFilter::AppendStats(Object* out) const {
   out->Set("matches", static_cast<int64_t>(matches_.load(std::memory_order_relaxed)));
   out->Set("failures", static_cast<int64_t>(failures_.load(std::memory_order_relaxed)));
   out->Set("timeouts", static_cast<int64_t>(timeouts_.load(std::memory_order_relaxed)));
+  size_t programs = 0;  // line shapes stored by a program (see ShapeProgram)
+  for (const FieldPatterns& fp : fields_) {
+    for (const FreshStorePlan& plan : fp.fresh) programs += plan.shapes ? plan.shapes->size() : 0;
+  }
+  out->Set("shape_programs", static_cast<int64_t>(programs));
 }
 
 }  // namespace grok

@@ -1,7 +1,8 @@
 // The `grok` filter: parses text fields with grok patterns (named regular expressions) into event
 // fields, with Logstash's options and semantics. Created once per pipeline from its options;
-// immutable afterwards, so any number of workers may call Filter() at once (each thread matches
-// with its own PCRE2 scratch memory).
+// immutable afterwards but for each pattern's lock-free table of store programs (ShapeTable),
+// so any number of workers may call Filter() at once (each thread matches with its own PCRE2
+// scratch memory).
 #pragma once
 
 #include <atomic>
@@ -31,7 +32,7 @@ class GrokFilter : public FilterPlugin {
   void AppendStats(Object* out) const override;
 
   // Stores every match with the general fresh-store loop instead of the per-shape programs
-  // (ShapeProgram): for tests and benchmarks that compare the two.
+  // (ShapeProgram): for tests and benchmarks that compare the two. Before any Filter() call.
   void DisableShapePrograms() { shape_programs_ = false; }
 
   // The compiled patterns, by source field (tests, the debugger).

@@ -473,10 +473,17 @@ std::string ExpectSameEvent(FilterPlugin* programs, FilterPlugin* loop, const st
   return a.ToJson();
 }
 
+int64_t ShapePrograms(const FilterPlugin& f) {
+  Object stats;
+  f.AppendStats(&stats);
+  return stats.Find("shape_programs")->as_int();
+}
+
 // The per-shape programs store exactly what the general loop stores, for every shape of a
 // pattern with nested and flat fields, optional and empty captures, conversions (an empty one
-// too) and a name captured twice (merged into an array); more shapes (512) than a table keeps,
-// so the later ones take the loop; and each line twice, the second time from the table.
+// too) and a name captured twice (merged into an array); each line twice, the second time from
+// the table. First in slices of 64 shapes, each with fresh filters, so that every shape gets a
+// program; then all 512 with one pair, more than a table keeps, so the later ones take the loop.
 TEST(GrokFilter, ShapeProgramsStoreWhatTheGeneralLoopStores) {
   Object options =
       Match("message",
@@ -486,24 +493,38 @@ TEST(GrokFilter, ShapeProgramsStoreWhatTheGeneralLoopStores) {
   Object definitions;
   definitions.Set("DIGITS", "\\d*");
   options.Set("pattern_definitions", std::move(definitions));
-  auto [programs, loop] = ProgramsAndLoop(options);
-  ASSERT_NE(programs, nullptr);
   const char* parts[] = {"a={} ", "b={} ",  "c=c{} ", "d={}.5 ", "r=r{} ",
                          "s={} ", "t=t{} ", "u=u{} ", "v={} "};
-  std::set<std::string> events;
-  for (int round = 0; round < 2; ++round) {
-    for (uint32_t mask = 0; mask < 512; ++mask) {
-      std::string line;
-      for (uint32_t p = 0; p < 9; ++p) {
-        if ((mask >> p & 1) == 0) continue;
-        // Every third line leaves a= and b= empty: dropped as text, 0 as an integer.
-        const bool empty = (p == 0 || p == 1) && mask % 3 == 0;
-        line += fmt::format(fmt::runtime(parts[p]), empty ? "" : std::to_string(mask + p));
-      }
-      events.insert(ExpectSameEvent(programs.get(), loop.get(), line + "end"));
+  auto line_of = [&](uint32_t mask) {
+    std::string line;
+    for (uint32_t p = 0; p < 9; ++p) {
+      if ((mask >> p & 1) == 0) continue;
+      // Every third line leaves a= and b= empty: dropped as text, 0 as an integer.
+      const bool empty = (p == 0 || p == 1) && mask % 3 == 0;
+      line += fmt::format(fmt::runtime(parts[p]), empty ? "" : std::to_string(mask + p));
     }
+    return line + "end";
+  };
+  std::set<std::string> events;
+  for (uint32_t slice = 0; slice < 8; ++slice) {
+    auto [programs, loop] = ProgramsAndLoop(options);
+    ASSERT_NE(programs, nullptr);
+    for (int round = 0; round < 2; ++round) {
+      for (uint32_t mask = slice; mask < 512; mask += 8) {
+        events.insert(ExpectSameEvent(programs.get(), loop.get(), line_of(mask)));
+      }
+    }
+    // The lines of a slice have about 64 shapes (empty captures merge some); the loop has none.
+    EXPECT_GE(ShapePrograms(*programs), 32) << slice;
+    EXPECT_EQ(ShapePrograms(*loop), 0);
   }
   EXPECT_EQ(events.size(), 512u);  // distinct events: the lines were told apart
+
+  auto [programs, loop] = ProgramsAndLoop(options);
+  for (uint32_t mask = 0; mask < 512; ++mask) {
+    ExpectSameEvent(programs.get(), loop.get(), line_of(mask));
+  }
+  EXPECT_LE(ShapePrograms(*programs), static_cast<int64_t>(ShapeTable::kSlots));
   Event both = Line("b= r=rr s=7 end");
   ASSERT_TRUE(programs->Filter(both));
   EXPECT_NE(both.ToJson().find(R"("x":{"y":{"b":0}})"), std::string::npos) << both.ToJson();
@@ -531,6 +552,7 @@ TEST(GrokFilter, ShapeProgramsStoreIptablesLinesAsTheLoop) {
       fields += ExpectSameEvent(programs.get(), loop.get(), line).size();
     }
     EXPECT_GT(fields, lines.size() * 200) << "the lines were parsed into fields";
+    EXPECT_GE(ShapePrograms(*programs), 4) << "TCP, UDP, ICMP, IPv6 lines";
   }
 }
 

@@ -11,7 +11,7 @@ namespace perimeter::grok {
 static_assert(FreshStorePlan::kMaxNodes < 256, "an object's number fits Step::made");
 
 std::unique_ptr<ShapeProgram> ShapeProgram::Build(const FreshStorePlan& plan, uint64_t shape) {
-  std::unique_ptr<ShapeProgram> program(new ShapeProgram());
+  std::unique_ptr<ShapeProgram> program(new ShapeProgram());  // the constructor is private
   program->shape_ = shape;
   // What the general fresh store does for this shape: the captures in order, each making the
   // objects on its path that are not made yet, outermost first; here sorted out by object.
@@ -38,14 +38,11 @@ std::unique_ptr<ShapeProgram> ShapeProgram::Build(const FreshStorePlan& plan, ui
     }
     for (auto m = missing.rbegin(); m != missing.rend(); ++m) {
       const auto number = static_cast<uint8_t>(members.size());
-      into(*m).push_back({Step::Kind::kObject, number, 0, plan.nodes[static_cast<size_t>(*m)].key});
+      into(*m).push_back({number, Conversion::kNone, 0, plan.nodes[static_cast<size_t>(*m)].key});
       made[static_cast<size_t>(*m)] = number;
       members.emplace_back();
     }
-    Step::Kind kind = Step::Kind::kText;
-    if (c.conversion == Conversion::kInt) kind = Step::Kind::kInt;
-    if (c.conversion == Conversion::kFloat) kind = Step::Kind::kFloat;
-    into(c.leaf).push_back({kind, 0, 2 * c.group, plan.nodes[leaf].key});
+    into(c.leaf).push_back({0, c.conversion, 2 * c.group, plan.nodes[leaf].key});
   }
   // Objects are numbered in the order they are made, so a parent's run comes before its
   // children's; each is made with room for exactly the members this shape gives it.
@@ -55,7 +52,7 @@ std::unique_ptr<ShapeProgram> ShapeProgram::Build(const FreshStorePlan& plan, ui
                               static_cast<uint32_t>(program->steps_.size())});
     for (const Step& s : run) {
       program->steps_.push_back(s);
-      if (s.kind == Step::Kind::kObject) {
+      if (s.made > 0) {
         program->steps_.back().arg = static_cast<uint32_t>(members[s.made].size());
         program->nested_members_ += program->steps_.back().arg;
       }
@@ -91,7 +88,9 @@ void ShapeProgram::Store(const PCRE2_SIZE* ovector, std::string_view subject,
       auto place = [&](auto&& init) -> Value& {
         return (new (at) ObjectMember(s.key, std::forward<decltype(init)>(init)))->value;
       };
-      if (s.kind == Step::Kind::kObject) {
+      if (s.made > 0) {
+        // The block has room for exactly the objects' members: the carve cannot fail (and so
+        // cannot throw, with the member already built).
         Object& object = place(Object()).built_object();
         object.ReserveIn(block, s.arg);
         objects[s.made] = &object;
@@ -99,22 +98,15 @@ void ShapeProgram::Store(const PCRE2_SIZE* ovector, std::string_view subject,
       }
       const PCRE2_SIZE begin = ovector[s.arg];
       const std::string_view text(text_at + begin, ovector[s.arg + 1] - begin);
-      const size_t readable = text_size - begin;  // the rest of the subject
-      switch (s.kind) {
-        case Step::Kind::kText:
-          PlaceCapturedText(place, text, readable);
-          break;
-        case Step::Kind::kInt:
-          PlaceCapturedInt(place, text, readable);
-          break;
-        case Step::Kind::kFloat:
-          place(RubyToF(text));
-          break;
-        case Step::Kind::kObject:
-          break;
-      }
+      PlaceCaptured(place, text, s.conversion, text_size - begin);  // readable: the rest
     });
   }
+}
+
+size_t ShapeTable::size() const {
+  return static_cast<size_t>(std::count_if(slots_.begin(), slots_.end(), [](const auto& slot) {
+    return slot.load(std::memory_order_acquire) != nullptr;
+  }));
 }
 
 ShapeTable::~ShapeTable() {

@@ -7,13 +7,15 @@
 // part, whether its object exists yet or whether its name was stored already. Immutable once
 // built; any number of threads may run one at once.
 //
-// ShapeTable: one pattern's programs by shape, filled as shapes are first seen, up to a fixed
-// number of them (beyond, matches take the general store). Lock-free: any number of threads may
-// look up and insert at once; a program lives as long as the table.
+// ShapeTable: one pattern's programs by shape, owned by its FreshStorePlan, filled as shapes
+// are first seen, up to a fixed number of them (beyond, matches take the general store).
+// Lock-free: any number of threads may look up and insert at once; a program lives as long as
+// the table.
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -35,8 +37,8 @@ class ShapeProgram {
   static std::unique_ptr<ShapeProgram> Build(const FreshStorePlan& plan, uint64_t shape);
 
   // Appends the captures of a match of this shape — offsets in `ovector`, text in `subject` —
-  // to `fields`, an event's, which has none of the plan's top-level fields and room for all of
-  // them when the plan has nested objects (their pointers are kept while storing).
+  // to `fields`, an event's, which has none of the plan's top-level fields. (Each object grows
+  // at most once, before its run, so the pointers kept to nested objects stay valid.)
   void Store(const PCRE2_SIZE* ovector, std::string_view subject, Object* fields) const;
 
   uint64_t shape() const { return shape_; }
@@ -44,12 +46,11 @@ class ShapeProgram {
   // Members of the nested objects the program makes, all carved from one MemberBlock.
   uint32_t nested_members() const { return nested_members_; }
 
-  // One member to append: an object to make, or a capture's value.
+  // One member to append: an object to make (made > 0), or a capture's value.
   struct Step {
-    enum class Kind : uint8_t { kObject, kText, kInt, kFloat };
-    Kind kind;
-    uint8_t made;  // kObject: the object's number (the first made is 1)
-    uint32_t arg;  // kObject: the object's member count; else its group's start in the ovector
+    uint8_t made;  // the object's number (the first made is 1); 0: a capture's value
+    Conversion conversion;
+    uint32_t arg;  // an object's member count; a capture's group's start in the ovector
     FieldKey key;
   };
   // The members appended to one object, in order: steps [first, first + count).
@@ -79,6 +80,7 @@ class ShapeTable {
   // sees a few dozen shapes at most in real logs; more take the general store.
   static constexpr size_t kSlots = 128;
   static constexpr size_t kProbes = 8;
+  static_assert(std::has_single_bit(kSlots), "a shape's home slot is its hash's top bits");
 
   ShapeTable() = default;
   ~ShapeTable();
@@ -99,12 +101,16 @@ class ShapeTable {
   const ShapeProgram* Insert(std::unique_ptr<ShapeProgram> program);
   // A shape found no free slot: callers stop building programs that cannot be kept.
   bool full() const { return full_.load(std::memory_order_relaxed); }
+  // Programs kept (stats, tests).
+  size_t size() const;
 
  private:
   static size_t Home(uint64_t shape) {
-    return static_cast<size_t>((shape * 0x9E3779B97F4A7C15ULL) >> 57) % kSlots;
+    return static_cast<size_t>((shape * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(kSlots)));
   }
 
+  // Owning raw pointers, published by compare-and-swap (a unique_ptr cannot be); freed by the
+  // destructor.
   std::array<std::atomic<const ShapeProgram*>, kSlots> slots_{};
   std::atomic<bool> full_{false};
 };
