@@ -14,10 +14,7 @@ static_assert(std::is_nothrow_move_constructible_v<ObjectMember>,
               "Grow moves members without a way back");
 
 void Object::Grow(size_t capacity) {
-  Adopt(std::allocator<ObjectMember>().allocate(capacity), capacity);
-}
-
-void Object::Adopt(ObjectMember* fresh, size_t capacity) noexcept {
+  ObjectMember* fresh = std::allocator<ObjectMember>().allocate(capacity);
   ObjectMember* fresh_end = fresh;
   for (ObjectMember& m : *this) new (fresh_end++) ObjectMember(std::move(m));
   Free();  // destroys the moved-from members and lets go of their array

@@ -96,11 +96,9 @@ class Object {
   // array: EmplaceBack may move the array before it builds the member.
   template <typename T>
   bool PointsIntoMembers(const T& arg) const;
-  // Moves the members to an array of their own with room for `capacity`.
+  // Moves the members to an array of their own with room for `capacity`, and lets go of the
+  // old one.
   void Grow(size_t capacity);
-  // Moves the members to `fresh`, an array of `capacity` members of this object's own, and
-  // lets go of the old one.
-  void Adopt(ObjectMember* fresh, size_t capacity) noexcept;
   // Destroys the members and lets go of their array; the pointers are left dangling, for the
   // caller to reset.
   inline void Free() noexcept;
@@ -217,15 +215,11 @@ static_assert(MemberBlock::kAlignment % alignof(ObjectMember) == 0 &&
               "parts carved for members stay aligned for them");
 
 inline Object::Object(const Object& other) {
-  if (other.empty()) return;
-  Grow(other.size());
   try {
-    for (const ObjectMember& m : other) {
-      new (end_) ObjectMember(m);
-      ++end_;
-    }
+    AppendBuilt(other.size(),
+                [&](ObjectMember* at, size_t i) { new (at) ObjectMember(other.begin_[i]); });
   } catch (...) {
-    Free();
+    Free();  // a constructor that throws runs no destructor
     throw;
   }
 }

@@ -61,6 +61,15 @@ void PlaceCaptured(Place&& place, std::string_view text, Conversion conversion, 
   }
 }
 
+// The capture, converted, as a value of its own (the general store, and merges).
+inline Value CapturedValue(std::string_view text, Conversion conversion) {
+  Value value;
+  PlaceCaptured(
+      [&](auto&& init) -> Value& { return value = Value(std::forward<decltype(init)>(init)); },
+      text, conversion, 0);
+  return value;
+}
+
 // Appends `key` = the capture, converted, to an object that lacks it.
 inline void AppendCaptured(Object* object, const FieldKey& key, std::string_view text,
                            Conversion conversion, size_t readable) {

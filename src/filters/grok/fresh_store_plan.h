@@ -5,6 +5,8 @@
 // any number of threads may fill and read at once.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -52,6 +54,19 @@ struct FreshStorePlan {
   uint32_t groups = 0;           // the highest capture group: groups 1..groups are read
   uint64_t captured_groups = 0;  // bit g-1: group g is a capture's
   uint64_t converted = 0;        // bit g-1: group g is converted, so stored even when empty
+
+  // Calls make(m) for node `n` and each of its ancestors not made yet (is_made(m) false),
+  // outermost first: the objects a capture under `n` needs before it is stored, in the order
+  // the fresh store makes them.
+  template <typename IsMade, typename Make>
+  void MakeMissing(int32_t n, IsMade&& is_made, Make&& make) const {
+    std::array<int32_t, kMaxNodes> missing;  // NOLINT: the used part is written first
+    size_t count = 0;
+    for (int32_t at = n; at >= 0 && !is_made(at); at = nodes[static_cast<size_t>(at)].parent) {
+      missing[count++] = at;
+    }
+    while (count > 0) make(missing[--count]);
+  }
 
   // The shape of the last match whose offsets are in `ovector`, on a subject of
   // `subject_size` bytes: bit g-1 is set when group g is stored with keep_empty_captures off —

@@ -180,27 +180,21 @@ struct FreshObjects {
 
 // The object node `n` holds, created (with its final capacity) in its parent on first use,
 // with any of its parents not made yet.
-template <typename Plan>
-Object* FreshObject(const Plan& plan, int32_t n, FreshObjects& objects) {
-  std::array<int32_t, Plan::kMaxNodes> missing;  // NOLINT: the used part is written first
-  size_t count = 0;
-  Object* parent = objects.top;
-  for (int32_t at = n; at >= 0; at = plan.nodes[static_cast<size_t>(at)].parent) {
-    if (Object* made = objects.made[plan.nodes[static_cast<size_t>(at)].slot]) {
-      parent = made;
-      break;
-    }
-    missing[count++] = at;
-  }
+Object* FreshObject(const FreshStorePlan& plan, int32_t n, FreshObjects& objects) {
   if (objects.block == nullptr) {
     objects.block = MemberBlock::Create(plan.nested_members * sizeof(ObjectMember));
   }
-  while (count > 0) {
-    const auto& node = plan.nodes[static_cast<size_t>(missing[--count])];
-    parent = &parent->AppendObject(node.key, node.children, objects.block);
-    objects.made[node.slot] = parent;
-  }
-  return parent;
+  auto object_of = [&](int32_t at) -> Object*& {
+    return objects.made[plan.nodes[static_cast<size_t>(at)].slot];
+  };
+  plan.MakeMissing(
+      n, [&](int32_t at) { return object_of(at) != nullptr; },
+      [&](int32_t at) {
+        const auto& node = plan.nodes[static_cast<size_t>(at)];
+        Object* parent = node.parent < 0 ? objects.top : object_of(node.parent);
+        object_of(at) = &parent->AppendObject(node.key, node.children, objects.block);
+      });
+  return object_of(n);
 }
 
 // Logstash's rule for a capture landing on a field that is already set: replace when
@@ -219,18 +213,6 @@ void MergeCapture(Value& slot, Value value, bool overwrite) {
     both.push_back(std::move(value));
     slot = std::move(both);
   }
-}
-
-Value Convert(std::string_view text, Conversion conversion) {
-  switch (conversion) {
-    case Conversion::kInt:
-      return RubyToI(text);
-    case Conversion::kFloat:
-      return RubyToF(text);
-    case Conversion::kNone:
-      break;
-  }
-  return Value(std::string(text));
 }
 
 }  // namespace
@@ -403,17 +385,11 @@ GrokFilter::FieldResult GrokFilter::MatchInput(const FieldPatterns& fp, std::str
     matched = outcome == MatchOutcome::kMatch;
     if (matched) {
       const FreshStorePlan& plan = fp.fresh[i];
-      const size_t most = event.fields().size() + fp.top_level_fields[i];
       if (plan.usable && !HasTopLevelField(plan, event.fields())) {
-        // The general loop reaches nested objects by pointer while storing, so the event's
-        // field list must not move then (a shape program grows it before, if at all). Flat
-        // fields may: the list usually has room already (an input's event is made with 24),
-        // and reserving for every optional capture would reallocate.
-        if (plan.parents > 0) event.fields().Reserve(most);
         StoreFresh(grok, plan, fp.targets[i], subject, scratch, event);
       } else {
         // One growth of the event's field list at most, instead of doubling while storing.
-        event.fields().Reserve(most);
+        event.fields().Reserve(event.fields().size() + fp.top_level_fields[i]);
         if (!StoreCaptures(grok, fp.targets[i], subject, scratch, event)) {
           return FieldResult::kNoMatch;
         }
@@ -438,7 +414,7 @@ bool GrokFilter::StoreCaptures(const GrokPattern& grok, const std::vector<Captur
     }
     const CaptureTarget& t = targets[i];
     if (!t.valid) return false;
-    Value value = present ? Convert(text, c.conversion) : Value();
+    Value value = present ? CapturedValue(text, c.conversion) : Value();
     MergeCapture(Slot(event, t.field, t.children), std::move(value), t.overwrite);
   }
   return true;
@@ -459,9 +435,11 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
       return;
     }
   }
-  // Every object on the way was reserved with its final member count (the event's by
-  // MatchInput, nested ones by FreshObject), so the pointers below stay valid while members
-  // are added.
+  // The loop reaches nested objects by pointer while storing, so the event's field list must
+  // not move then: it gets room for every top-level field first (nested objects are made with
+  // theirs by FreshObject). Flat fields may move: the list usually has room already (an
+  // input's event is made with 24), and reserving for every optional capture would reallocate.
+  if (plan.parents > 0) event.fields().Reserve(event.fields().size() + plan.top_keys.size());
   std::array<Object*, FreshStorePlan::kMaxNodes> made;  // NOLINT: the used part is cleared
   std::array<bool, FreshStorePlan::kMaxNodes> stored;   // NOLINT
   std::fill_n(made.begin(), plan.parents, nullptr);
@@ -490,7 +468,7 @@ void GrokFilter::StoreFresh(const GrokPattern& grok, const FreshStorePlan& plan,
     if (c.repeated) {
       if (stored[node.slot]) {
         // A name captured twice in one pattern (alternatives, repeated groups).
-        Value value = present ? Convert(text, c.conversion) : Value();
+        Value value = present ? CapturedValue(text, c.conversion) : Value();
         MergeCapture(*parent->Find(node.key), std::move(value), targets[i].overwrite);
         continue;
       }

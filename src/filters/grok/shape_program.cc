@@ -18,7 +18,6 @@ std::unique_ptr<ShapeProgram> ShapeProgram::Build(const FreshStorePlan& plan, ui
   std::vector<std::vector<Step>> members(1);        // by object number; 0: the event's fields
   std::vector<uint8_t> made(plan.nodes.size(), 0);  // node -> its object's number; 0: none
   std::vector<char> stored(plan.nodes.size(), 0);
-  std::vector<int32_t> missing;
   auto into = [&](int32_t node) -> std::vector<Step>& {
     const int32_t parent = plan.nodes[static_cast<size_t>(node)].parent;
     return members[parent < 0 ? 0 : made[static_cast<size_t>(parent)]];
@@ -31,17 +30,15 @@ std::unique_ptr<ShapeProgram> ShapeProgram::Build(const FreshStorePlan& plan, ui
       return program;
     }
     stored[leaf] = 1;
-    missing.clear();
-    for (int32_t at = plan.nodes[leaf].parent; at >= 0 && made[static_cast<size_t>(at)] == 0;
-         at = plan.nodes[static_cast<size_t>(at)].parent) {
-      missing.push_back(at);
-    }
-    for (auto m = missing.rbegin(); m != missing.rend(); ++m) {
-      const auto number = static_cast<uint8_t>(members.size());
-      into(*m).push_back({number, Conversion::kNone, 0, plan.nodes[static_cast<size_t>(*m)].key});
-      made[static_cast<size_t>(*m)] = number;
-      members.emplace_back();
-    }
+    plan.MakeMissing(
+        plan.nodes[leaf].parent, [&](int32_t at) { return made[static_cast<size_t>(at)] != 0; },
+        [&](int32_t at) {
+          const auto number = static_cast<uint8_t>(members.size());
+          into(at).push_back(
+              {number, Conversion::kNone, 0, plan.nodes[static_cast<size_t>(at)].key});
+          made[static_cast<size_t>(at)] = number;
+          members.emplace_back();
+        });
     into(c.leaf).push_back({0, c.conversion, 2 * c.group, plan.nodes[leaf].key});
   }
   // Objects are numbered in the order they are made, so a parent's run comes before its

@@ -43,9 +43,8 @@ class ShapeProgram {
 
   uint64_t shape() const { return shape_; }
   bool merges() const { return merges_; }
-  // Members of the nested objects the program makes, all carved from one MemberBlock.
-  uint32_t nested_members() const { return nested_members_; }
 
+ private:
   // One member to append: an object to make (made > 0), or a capture's value.
   struct Step {
     uint8_t made;  // the object's number (the first made is 1); 0: a capture's value
@@ -59,15 +58,12 @@ class ShapeProgram {
     uint16_t count;
     uint32_t first;
   };
-  const std::vector<Step>& steps() const { return steps_; }
-  const std::vector<Run>& runs() const { return runs_; }
 
- private:
   ShapeProgram() = default;
 
   uint64_t shape_ = 0;
   bool merges_ = false;
-  uint32_t nested_members_ = 0;
+  uint32_t nested_members_ = 0;  // of the objects made, all carved from one MemberBlock
   // By object, parents first: only the order of an object's own members shows (and where a
   // nested object sits in its parent), so each object's members are appended in one run.
   std::vector<Step> steps_;
